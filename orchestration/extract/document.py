@@ -1,0 +1,214 @@
+"""Extracting every table of one document: captioned tables and uncaptioned numeric blocks."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .lines import (CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, dehyphenate_join,
+                    is_year_run_header, read_cells)
+from .model import DocumentResult, ExtractionError, Problem, Table
+from .tables import TableBuilder, _is_prose, collect_body
+
+HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ]")
+BULLET_PREFIXES = ("•", "➢", "-\t", "▪")
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
+    """Decode a document. Binary and empty files are refused; non-UTF-8 text is read as
+    cp1252 with a warning naming the first undecodable line."""
+    name = path.name
+    if not data.strip():
+        raise ExtractionError(name, "empty file: no text to extract")
+    if b"\x00" in data[:65536]:
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise ExtractionError(name, "binary file (NUL bytes): not a text document", line)
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        warn = Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                                   "decoded as cp1252")
+        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+        if controls > len(text) * 0.01:
+            raise ExtractionError(name, "binary file: not a text document", line) from exc
+        return text, "cp1252", [warn]
+
+
+def footnote_definitions(lines: list[str]) -> dict[int, int]:
+    """Footnote number -> 1-based line of its first definition ("9 Grundet fejl i ...")."""
+    out: dict[int, int] = {}
+    for idx, text in enumerate(lines):
+        m = FOOTNOTE_DEF_RE.match(text)
+        if m and len(text.split()) >= 4:
+            out.setdefault(int(m.group(1)), idx + 1)
+    return out
+
+
+def _caption_continuation(lines: list[str], idx: int) -> tuple[str, int]:
+    """Caption text wrapped onto following lines ("... inkl. pro-" / "centvis udvikling ...")."""
+    parts = [CAPTION_RE.match(lines[idx]).group(2)]
+    j = idx + 1
+    while j < len(lines):
+        s = lines[j].strip()
+        if not s:
+            j += 1
+            continue
+        nxt = j + 1
+        while nxt < len(lines) and not lines[nxt].strip():
+            nxt += 1
+        follows = lines[nxt].strip() if nxt < len(lines) else ""
+        lone_word = len(s.split()) == 1 and len(s) <= 4 and follows.startswith("Kilde")
+        if s[:1].islower() or lone_word:
+            parts.append(s)
+            j += 1
+            continue
+        break
+    return dehyphenate_join(parts), j
+
+
+class DocumentExtractor:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.file = path.name
+        self.lines = text.splitlines()
+        self.footnotes = footnote_definitions(self.lines)
+        self.claimed: set[int] = set()  # 0-based lines inside some table
+
+    def captioned(self) -> list[Table]:
+        caps = [i for i, text in enumerate(self.lines) if CAPTION_RE.match(text)]
+        tables = []
+        for n, idx in enumerate(caps):
+            number = CAPTION_RE.match(self.lines[idx]).group(1)
+            caption, body_start = _caption_continuation(self.lines, idx)
+            stop = caps[n + 1] if n + 1 < len(caps) else len(self.lines)
+            table = Table(self.file, f"{self.path.stem}:L{idx + 1}", number, caption, idx + 1,
+                          "captioned")
+            body = collect_body(self.lines, body_start, stop)
+            TableBuilder(table, body, self.footnotes).build()
+            self.claimed.update(range(idx, max(body.end_line, idx + 1)))
+            tables.append(table)
+        return tables
+
+    # -- uncaptioned blocks ----------------------------------------------------
+    def _is_row(self, idx: int) -> int:
+        s = self.lines[idx].strip()
+        if not s or LONE_ITEM_NUMBER_RE.match(s) or s.startswith(BULLET_PREFIXES):
+            return 0
+        label, _, cells = read_cells(self.lines[idx], idx + 1)
+        if label and len(label.split()) > 15:
+            return 0
+        return len(cells)
+
+    def _next_nonblank(self, idx: int, limit: int = 4) -> list[int]:
+        out = []
+        j = idx + 1
+        while j < len(self.lines) and len(out) < limit:
+            if self.lines[j].strip():
+                out.append(j)
+            j += 1
+        return out
+
+    def _block_anchor(self, idx: int) -> bool:
+        s = self.lines[idx].strip()
+        if is_year_run_header(s):
+            return True
+        n = self._is_row(idx)
+        if n == 0:
+            return False
+        label, _, _ = read_cells(self.lines[idx], idx + 1)
+        if not label and n >= 3:
+            return True
+        following = [self._is_row(j) for j in self._next_nonblank(idx, 3)]
+        if n >= 2 and n in following:
+            return True
+        return n == 1 and label != "" and following[:2] == [1, 1]
+
+    def _header_start(self, idx: int) -> int:
+        """Go back over label-only lines (at most 8) that can be the block's header."""
+        start = idx
+        seen = 0
+        j = idx - 1
+        while j >= 0 and seen < 8 and j not in self.claimed:
+            s = self.lines[j].strip()
+            if not s:
+                j -= 1
+                continue
+            if (s.startswith(BULLET_PREFIXES) or _is_prose(s) or self._is_row(j)
+                    or s.endswith((".", ":")) and len(s.split()) >= 7):
+                break
+            start, seen = j, seen + 1
+            j -= 1
+        return start
+
+    def _heading_before(self, idx: int) -> str | None:
+        for j in range(idx - 1, max(-1, idx - 400), -1):
+            if HEADING_RE.match(self.lines[j]) and not read_cells(self.lines[j], j + 1)[2]:
+                return self.lines[j].strip()
+        return None
+
+    def blocks(self) -> list[Table]:
+        tables = []
+        idx = 0
+        n = len(self.lines)
+        while idx < n:
+            if idx in self.claimed or not self._block_anchor(idx):
+                idx += 1
+                continue
+            start = self._header_start(idx)
+            stop = idx + 1
+            while stop < n and stop not in self.claimed:
+                stop += 1
+            body = collect_body(self.lines, start, stop)
+            if not body.rows or sum(1 for r in body.rows if r.cell_lines) < 1:
+                idx += 1
+                continue
+            heading = self._heading_before(start)
+            table = Table(self.file, f"{self.path.stem}:L{start + 1}", None, heading or "",
+                          start + 1, "block")
+            TableBuilder(table, body, self.footnotes).build()
+            useful = [c for c in table.cells if c.value is not None or c.value_low is not None]
+            end = max(body.end_line, idx + 1)
+            if table.status == "ok" and len(useful) >= 2 and len(table.columns) >= 1 \
+                    and not table.columns[0].startswith("kolonne"):
+                if not table.caption:
+                    table.caption = table.stub or dehyphenate_join(
+                        [self.lines[i] for i in range(start, idx)])
+                for c in table.cells:
+                    c.caption = table.caption
+                tables.append(table)
+                self.claimed.update(range(start, end))
+                idx = max(end, idx + 1)
+            else:
+                idx += 1
+        return tables
+
+
+def extract_text(path: Path, text: str, result: DocumentResult) -> DocumentResult:
+    ex = DocumentExtractor(path, text)
+    tables = ex.captioned()
+    tables += ex.blocks()
+    tables.sort(key=lambda t: t.caption_line)
+    result.tables = tables
+    for t in tables:
+        result.problems.extend(t.problems)
+    return result
+
+
+def extract_document(path: str | Path) -> DocumentResult:
+    """Extract every table of one document. Never raises for a bad document: the
+    error is kept on the result so other documents still extract."""
+    path = Path(path)
+    result = DocumentResult(path.name, str(path))
+    try:
+        data = path.read_bytes()
+        result.size_bytes = len(data)
+        text, result.encoding, problems = decode(path, data)
+        result.problems.extend(problems)
+    except ExtractionError as exc:
+        result.error = exc
+        return result
+    except OSError as exc:
+        result.error = ExtractionError(path.name, f"cannot read: {exc.strerror or exc}")
+        return result
+    return extract_text(path, text, result)

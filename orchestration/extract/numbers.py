@@ -1,0 +1,83 @@
+"""Danish number reading for PDF-extracted table cells.
+
+Danish print uses "." for thousands and "," for decimals ("2.851.115 kr.", "7,28"),
+"-" for "no value", and a few units glued to or beside the figure ("kr.", "%",
+"uger"). Documents also contain slips: "860.4" where "860,4" is meant. Every
+reading keeps the raw text and says how it was read (``read_as``) so a check
+downstream can catch a misreading.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+MINUS = "-\u2212\u2013"  # hyphen, minus sign, en dash
+_SIGN = f"[{MINUS}]?"
+
+#: thousands-grouped integer with optional decimals: 1.017,4  2.851.115
+_GROUPED = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+#: plain integer or comma decimal: 7,28  1049  -5
+_PLAIN = r"\d+(?:,\d+)?"
+#: a point with one or two digits can never be a thousands group: 860.4
+_POINT_SLIP = r"\d+\.\d{1,2}"
+
+NUMBER_RE = re.compile(rf"^({_SIGN})({_GROUPED}|{_POINT_SLIP}|{_PLAIN})$")
+RANGE_RE = re.compile(rf"^({_PLAIN})[{MINUS}]({_PLAIN})$")
+YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+MISSING_TOKENS = {"-", "\u2013", "\u2212", "\u2014"}
+
+UNIT_WORDS = {"kr.": "kr.", "kr": "kr.", "uger": "uger", "uge": "uger", "%": "%"}
+
+
+@dataclass(frozen=True)
+class Number:
+    value: Decimal
+    read_as: str  # "integer", "decimal_comma", "thousands", "decimal_point_slip"
+    decimals: int
+
+
+def parse_number(text: str) -> Number | None:
+    """Read one Danish number token (no unit). None when it is not a number."""
+    m = NUMBER_RE.match(text)
+    if not m:
+        return None
+    sign, body = m.groups()
+    negative = bool(sign)
+    if re.fullmatch(_GROUPED, body):
+        intpart, _, dec = body.partition(",")
+        digits = intpart.replace(".", "") + ("." + dec if dec else "")
+        read_as, decimals = "thousands", len(dec)
+    elif re.fullmatch(_POINT_SLIP, body):
+        digits, read_as = body, "decimal_point_slip"
+        decimals = len(body.split(".")[1])
+    else:
+        intpart, _, dec = body.partition(",")
+        digits = intpart + ("." + dec if dec else "")
+        read_as = "decimal_comma" if dec else "integer"
+        decimals = len(dec)
+    value = Decimal(digits)
+    return Number(-value if negative else value, read_as, decimals)
+
+
+def parse_range(text: str) -> tuple[Number, Number] | None:
+    """Read "0-1", "20-25" or "3,0-5,0" as (low, high). Years are not ranges here."""
+    m = RANGE_RE.match(text)
+    if not m:
+        return None
+    low, high = parse_number(m.group(1)), parse_number(m.group(2))
+    if low is None or high is None or low.value > high.value:
+        return None
+    return low, high
+
+
+def is_year(token: str) -> bool:
+    return bool(YEAR_RE.match(token))
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """Plain notation without exponent or trailing noise: Decimal('2851115') -> '2851115'."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.extract import extract_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+KKR = "003_8f7892940b0a4590.txt"
+BUDGET = "001_c6a00e9dc1fa19c5.txt"
+SLIDES = "000_b49850fabaac949c.txt"
+REGIONER_DR = "004_a4d9c2a0b2657fd9.txt"
+
+
+class Doc:
+    """An extracted document with look-ups by table and caption line."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def tables(self, number: str):
+        return [t for t in self.result.tables if t.table == number]
+
+    def table(self, number: str, after_line: int = 0, before_line: int = 10**9):
+        found = [t for t in self.tables(number) if after_line <= t.caption_line < before_line]
+        assert len(found) == 1, f"Tabel {number}: {len(found)} tables between {after_line} and {before_line}"
+        return found[0]
+
+    def block(self, caption_contains: str):
+        found = [t for t in self.result.tables if t.kind == "block" and caption_contains in t.caption]
+        assert found, f"no block with caption containing {caption_contains!r}"
+        return found
+
+
+def cell(table, row: str, column: str):
+    """The one cell of ``table`` whose row label (or geo code) and column label match."""
+    hits = [c for c in table.cells
+            if (c.row_label == row or c.geo_code == row) and (c.column_label == column or str(c.year) == column)]
+    assert len(hits) == 1, f"Tabel {table.table}: {len(hits)} cells for row {row!r}, column {column!r}"
+    return hits[0]
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
+
+
+@pytest.fixture(scope="session")
+def kkr() -> Doc:
+    return Doc(extract_document(SOURCES / KKR))
+
+
+@pytest.fixture(scope="session")
+def budget() -> Doc:
+    return Doc(extract_document(SOURCES / BUDGET))
+
+
+@pytest.fixture(scope="session")
+def slides() -> Doc:
+    return Doc(extract_document(SOURCES / SLIDES))
+
+
+@pytest.fixture(scope="session")
+def regioner_dr() -> Doc:
+    return Doc(extract_document(SOURCES / REGIONER_DR))
+
+
+#: the practice plan's Bilag 1 sits between these lines of the KKR file (Tabel 18 .. 57)
+BILAG1 = (6000, 8300)
+PRACTICE_PLAN = (5000, 6000)
+SOCIALTILSYN = (3000, 4400)
