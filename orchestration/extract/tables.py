@@ -87,7 +87,8 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
         units: list[list[tuple[str, int]]] = []
         for text, ln in pending:
             s = text.strip()
-            if units and (units[-1][-1][0].rstrip().endswith(("-", ",")) or s[:1].islower()):
+            if units and (units[-1][-1][0].rstrip().endswith(("-", ",")) or s[:1].islower()
+                          or LONE_ITEM_NUMBER_RE.match(units[-1][-1][0].strip())):
                 units[-1].append((text, ln))
             else:
                 units.append([(text, ln)])
@@ -165,6 +166,10 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
         if rows and rows[-1].label_parts and HEADING_RE.match(s) and geomod.is_total_label(
                 rows[-1].label_parts[-1][0]):
             ended_by, end_line = "heading", ln - 1  # "6.2 Takstudviklingen fra 2021 - 2024"
+            break
+        usual = Counter(len(r.cell_lines[0]) for r in rows if r.cell_lines).most_common(1)
+        if (usual and HEADING_RE.match(s) and not s.endswith("-") and len(cells) < usual[0][0]):
+            ended_by, end_line = "heading", ln - 1  # " 1.2 Fortsat implementering ... version 2.0"
             break
         if label and len(label.split()) >= 16:
             ended_by, end_line = "prose", ln - 1
