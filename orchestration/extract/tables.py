@@ -334,7 +334,7 @@ class TableBuilder:
 
     def _place_row(self, r: RawRow, ncols: int) -> None:
         cells = [c for line in r.cell_lines for c in line]
-        label_line = r.label_parts[-1][1] if r.label_parts else r.line
+        label_line = r.label_parts[0][1] if r.label_parts else r.line
         if not r.cell_lines:
             r.cells = [None] * ncols
             if r.label_parts and r is self.body.rows[-1] and self.body.ended_by == "end_of_file":
