@@ -10,6 +10,7 @@ from .model import DocumentResult, ExtractionError, Problem, Table
 from .tables import TableBuilder, _is_prose, collect_body
 
 HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ]")
+MAX_BLOCK_LINES = 400  # an uncaptioned block is read at most this far past its first row
 BULLET_PREFIXES = ("•", "➢", "-\t", "▪")
 
 
@@ -157,7 +158,7 @@ class DocumentExtractor:
                 continue
             start = self._header_start(idx)
             stop = idx + 1
-            while stop < n and stop not in self.claimed:
+            while stop < min(n, idx + MAX_BLOCK_LINES) and stop not in self.claimed:
                 stop += 1
             body = collect_body(self.lines, start, stop)
             if not body.rows or sum(1 for r in body.rows if r.cell_lines) < 1:

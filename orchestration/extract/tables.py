@@ -167,8 +167,9 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
                 rows[-1].label_parts[-1][0]):
             ended_by, end_line = "heading", ln - 1  # "6.2 Takstudviklingen fra 2021 - 2024"
             break
-        usual = Counter(len(r.cell_lines[0]) for r in rows if r.cell_lines).most_common(1)
-        if (usual and HEADING_RE.match(s) and not s.endswith("-") and len(cells) < usual[0][0]):
+        usual = HEADING_RE.match(s) and not s.endswith("-") and Counter(
+            len(r.cell_lines[0]) for r in rows if r.cell_lines).most_common(1)
+        if usual and len(cells) < usual[0][0]:
             ended_by, end_line = "heading", ln - 1  # " 1.2 Fortsat implementering ... version 2.0"
             break
         if label and len(label.split()) >= 16:
