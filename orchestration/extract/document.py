@@ -171,7 +171,8 @@ class DocumentExtractor:
             useful = [c for c in table.cells if c.value is not None or c.value_low is not None]
             end = max(body.end_line, idx + 1)
             if table.status == "ok" and len(useful) >= 2 and len(table.columns) >= 1 \
-                    and not table.columns[0].startswith("kolonne"):
+                    and not table.columns[0].startswith("kolonne") \
+                    and table.rows_with_extra_numbers <= 0.25 * table.rows:
                 if not table.caption:
                     table.caption = table.stub or dehyphenate_join(
                         [self.lines[i] for i in range(start, idx)])

@@ -72,6 +72,8 @@ class Table:
     perspective: str | None = None
     unit: str | None = None
     columns: list[str] = field(default_factory=list)
+    rows: int = 0
+    rows_with_extra_numbers: int = 0  # rows with more figures than columns (moved into the label)
     cells: list[Cell] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

@@ -337,12 +337,15 @@ class TableBuilder:
         cells = [c for line in r.cell_lines for c in line]
         label_line = r.label_parts[0][1] if r.label_parts else r.line
         if not r.cell_lines:
+            self.t.rows += 1
             r.cells = [None] * ncols
             if r.label_parts and r is self.body.rows[-1] and self.body.ended_by == "end_of_file":
                 self.problem(label_line, "table cut off mid-row: label without figures at end of file",
                              "error")
             return
+        self.t.rows += 1
         if len(cells) > ncols:
+            self.t.rows_with_extra_numbers += 1
             extra = cells[:len(cells) - ncols]
             r.extra_label = " ".join(c.raw for c in extra)
             r.cells = list(cells[len(cells) - ncols:])
