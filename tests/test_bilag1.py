@@ -1,5 +1,4 @@
 """The practice plan's Bilag 1 (Tabel 18-57 of the KKR file): the core data, cell-exact."""
-from decimal import Decimal
 
 import pytest
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from .lines import (CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, dehyphenate_join,
                     is_year_run_header, read_cells)
 from .model import DocumentResult, ExtractionError, Problem, Table
-from .tables import TableBuilder, _is_prose, collect_body
+from .tables import TableBuilder, collect_body, is_prose
 
 HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ]")
 MAX_BLOCK_LINES = 400  # an uncaptioned block is read at most this far past its first row
@@ -135,7 +135,7 @@ class DocumentExtractor:
             if not s:
                 j -= 1
                 continue
-            if (s.startswith(BULLET_PREFIXES) or _is_prose(s) or self._is_row(j)
+            if (s.startswith(BULLET_PREFIXES) or is_prose(s) or self._is_row(j)
                     or s.endswith((".", ":")) and len(s.split()) >= 7):
                 break
             start, seen = j, seen + 1

@@ -77,7 +77,4 @@ def is_year(token: str) -> bool:
 
 def format_decimal(value: Decimal | None) -> str:
     """Plain notation without exponent or trailing noise: Decimal('2851115') -> '2851115'."""
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return text
+    return "" if value is None else format(value, "f")

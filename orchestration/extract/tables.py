@@ -50,7 +50,7 @@ class Body:
 SECTION_MARK = "\x00section:"
 
 
-def _lines_with_numbers(lines: list[str], start: int, stop: int):
+def _nonblank_lines(lines: list[str], start: int, stop: int):
     """Non-blank lines with 1-based numbers. A run of three or more one-to-three letter
     lines ("Pl" / "ej" / "ef" / ...) is rotated text, a group label: yielded as one line."""
     run: list[tuple[int, str]] = []
@@ -101,7 +101,7 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
         pending.clear()
         return joined_into_next
 
-    for ln, text in _lines_with_numbers(lines, start, stop):
+    for ln, text in _nonblank_lines(lines, start, stop):
         s = text.strip()
         if PAGE_FOOTER_RE.match(s):
             continue
@@ -147,7 +147,7 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
             continue
         if not cells:
             if not rows:
-                if _is_prose(s):
+                if is_prose(s):
                     ended_by, end_line = "prose", ln - 1
                     break
                 header.append((text, ln))
@@ -193,7 +193,7 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
     return Body(header, rows, end_line, ended_by, subheaders)
 
 
-def _is_prose(s: str) -> bool:
+def is_prose(s: str) -> bool:
     """A sentence, not a header or label: many words, mostly lower-case."""
     words = s.split()
     lower = sum(1 for w in words if w[:1].islower())
@@ -256,7 +256,7 @@ class TableBuilder:
                 if (not head and lines) or any(is_year_run_header(x[0].strip()) for x in lines[len(lines) - k:]):
                     continue
                 text = dehyphenate_join([h[0] for h in head])
-                ncols = _choose_ncols(text, rows if k == 0 else rows)
+                ncols = _choose_ncols(text, rows)
                 if ncols is None:
                     return None
                 blank = bool(head) and head[0][0][:1].isspace() and self.t.kind == "captioned"
