@@ -44,7 +44,6 @@ class Body:
     rows: list[RawRow]
     end_line: int
     ended_by: str
-    subheaders: list[str]
 
 
 SECTION_MARK = "\x00section:"
@@ -76,7 +75,6 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
     header: list[tuple[str, int]] = []
     rows: list[RawRow] = []
     pending: list[tuple[str, int]] = []
-    subheaders: list[str] = []
     section: str | None = None
     ended_by, end_line = "end_of_file", stop
 
@@ -122,7 +120,6 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
             else:
                 section = dehyphenate_join([p[0] for p in pending]) or section
                 pending.clear()
-                subheaders.append(s)
             continue
         if FIGURE_RE.match(s):
             ended_by, end_line = "figure", ln - 1
@@ -190,7 +187,7 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
     if pending and rows and ended_by == "end_of_file":
         # label-only lines left at the end of the file: a row cut off before its numbers
         rows.append(RawRow(list(pending), [], pending[0][1], section, text=pending[0][0]))
-    return Body(header, rows, end_line, ended_by, subheaders)
+    return Body(header, rows, end_line, ended_by)
 
 
 def is_prose(s: str) -> bool:
@@ -228,11 +225,10 @@ def _wide_gaps(text: str, label_end: int, cells: list[RawCell]) -> list[int]:
 class TableBuilder:
     """Turns a collected body into a Table with cells."""
 
-    def __init__(self, table: Table, body: Body, footnotes: dict[int, int], header_skip: int = 0):
+    def __init__(self, table: Table, body: Body, footnotes: dict[int, int]):
         self.t = table
         self.body = body
         self.footnotes = footnotes
-        self.header_skip = header_skip
 
     def problem(self, line: int, msg: str, severity: str = "warning") -> None:
         self.t.problems.append(Problem(self.t.file, line, msg, self.t.table or self.t.caption[:60], severity))
