@@ -160,15 +160,15 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
                 pending.clear()
                 break
             continue
-        if rows and rows[-1].label_parts and HEADING_RE.match(s) and geomod.is_total_label(
-                rows[-1].label_parts[-1][0]):
-            ended_by, end_line = "heading", ln - 1  # "6.2 Takstudviklingen fra 2021 - 2024"
-            break
-        usual = HEADING_RE.match(s) and not s.endswith("-") and Counter(
-            len(r.cell_lines[0]) for r in rows if r.cell_lines).most_common(1)
-        if usual and len(cells) < usual[0][0]:
-            ended_by, end_line = "heading", ln - 1  # " 1.2 Fortsat implementering ... version 2.0"
-            break
+        if rows and HEADING_RE.match(s):
+            # a numbered heading ends the table: after a Total row ("6.2 Takstudviklingen fra
+            # 2021 - 2024"), or with fewer figures than the rows have (" 1.2 ... version 2.0")
+            after_total = bool(rows[-1].label_parts) and geomod.is_total_label(rows[-1].label_parts[-1][0])
+            usual = not s.endswith("-") and Counter(
+                len(r.cell_lines[0]) for r in rows if r.cell_lines).most_common(1)
+            if after_total or (usual and len(cells) < usual[0][0]):
+                ended_by, end_line = "heading", ln - 1
+                break
         if label and len(label.split()) >= 16:
             ended_by, end_line = "prose", ln - 1
             break
@@ -332,14 +332,13 @@ class TableBuilder:
     def _place_row(self, r: RawRow, ncols: int) -> None:
         cells = [c for line in r.cell_lines for c in line]
         label_line = r.label_parts[0][1] if r.label_parts else r.line
+        self.t.rows += 1
         if not r.cell_lines:
-            self.t.rows += 1
             r.cells = [None] * ncols
             if r.label_parts and r is self.body.rows[-1] and self.body.ended_by == "end_of_file":
                 self.problem(label_line, "table cut off mid-row: label without figures at end of file",
                              "error")
             return
-        self.t.rows += 1
         if len(cells) > ncols:
             self.t.rows_with_extra_numbers += 1
             extra = cells[:len(cells) - ncols]
