@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from pathlib import Path
 
-from .lines import (CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, dehyphenate_join,
-                    is_year_run_header, read_cells)
+from .lines import (CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, TWO_YEARS_RE,
+                    LineIndex, dehyphenate_join, ends_like_cell)
 from .model import DocumentResult, ExtractionError, Problem, Table
 from .tables import TableBuilder, collect_body, is_prose
 
@@ -73,6 +74,7 @@ class DocumentExtractor:
         self.path = path
         self.file = path.name
         self.lines = text.splitlines()
+        self.index = LineIndex(self.lines)
         self.footnotes = footnote_definitions(self.lines)
         self.claimed: set[int] = set()  # 0-based lines inside some table
 
@@ -85,7 +87,7 @@ class DocumentExtractor:
             stop = caps[n + 1] if n + 1 < len(caps) else len(self.lines)
             table = Table(self.file, f"{self.path.stem}:L{idx + 1}", number, caption, idx + 1,
                           "captioned")
-            body = collect_body(self.lines, body_start, stop)
+            body = collect_body(self.index, body_start, stop)
             TableBuilder(table, body, self.footnotes).build()
             self.claimed.update(range(idx, max(body.end_line, idx + 1)))
             tables.append(table)
@@ -96,7 +98,7 @@ class DocumentExtractor:
         s = self.lines[idx].strip()
         if not s or LONE_ITEM_NUMBER_RE.match(s) or s.startswith(BULLET_PREFIXES):
             return 0
-        label, _, cells = read_cells(self.lines[idx], idx + 1)
+        label, _, cells = self.index.cells(idx)
         if label and len(label.split()) > 15:
             return 0
         return len(cells)
@@ -111,13 +113,12 @@ class DocumentExtractor:
         return out
 
     def _block_anchor(self, idx: int) -> bool:
-        s = self.lines[idx].strip()
-        if is_year_run_header(s):
+        if self.index.is_year_header(idx):
             return True
         n = self._is_row(idx)
         if n == 0:
             return False
-        label, _, _ = read_cells(self.lines[idx], idx + 1)
+        label = self.index.cells(idx)[0]
         if not label and n >= 3:
             return True
         following = [self._is_row(j) for j in self._next_nonblank(idx, 3)]
@@ -144,15 +145,38 @@ class DocumentExtractor:
 
     def _heading_before(self, idx: int) -> str | None:
         for j in range(idx - 1, max(-1, idx - 400), -1):
-            if HEADING_RE.match(self.lines[j]) and not read_cells(self.lines[j], j + 1)[2]:
+            if HEADING_RE.match(self.lines[j]) and not self.index.cells(j)[2]:
                 return self.lines[j].strip()
         return None
 
+    def _after_rejected(self, idx: int, table: Table) -> int:
+        """Where to look for the next block after a rejected candidate. A candidate that
+        starts further down the same run of rows has no header of its own and holds the same
+        rows, so it fails the same way: the scan goes on at the first line that could start
+        another header (a line without figures), or at the first row the table could not
+        place, whichever comes first."""
+        stop = max(table.end_line or 0, idx + 1)
+        bad = [p.line - 1 for p in table.problems if p.line > idx + 1 and "ambiguous" in p.message]
+        if bad:
+            stop = min(stop, min(bad))
+        for j in range(idx + 1, stop):
+            if self.lines[j].strip() and (not self.index.cells(j)[2] or self.index.is_year_header(j)):
+                return j
+        return stop
+
     def blocks(self) -> list[Table]:
         tables = []
+        # only a line that ends like a cell or holds two years side by side can anchor a block
+        maybe = [i for i, text in enumerate(self.lines)
+                 if ends_like_cell(text) or TWO_YEARS_RE.search(text)]
+        pos = 0
         idx = 0
         n = len(self.lines)
         while idx < n:
+            pos = bisect_left(maybe, idx, pos)
+            if pos == len(maybe):
+                break
+            idx = maybe[pos]
             if idx in self.claimed or not self._block_anchor(idx):
                 idx += 1
                 continue
@@ -160,7 +184,7 @@ class DocumentExtractor:
             stop = idx + 1
             while stop < min(n, idx + MAX_BLOCK_LINES) and stop not in self.claimed:
                 stop += 1
-            body = collect_body(self.lines, start, stop)
+            body = collect_body(self.index, start, stop)
             if not body.rows or sum(1 for r in body.rows if r.cell_lines) < 1:
                 idx += 1
                 continue
@@ -182,7 +206,7 @@ class DocumentExtractor:
                 self.claimed.update(range(start, end))
                 idx = max(end, idx + 1)
             else:
-                idx += 1
+                idx = self._after_rejected(idx, table)
         return tables
 
 

@@ -61,13 +61,15 @@ _TARGETS = {_key(g.name): g for g in [*KOMMUNER, *REGIONER, DANMARK]}
 _TARGETS["hele landet"] = DANMARK
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance, small strings only."""
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, small strings only; any distance above limit reads as limit + 1."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
         prev = cur
     return prev[-1]
 
@@ -100,7 +102,7 @@ def match_geo(label: str) -> tuple[Geo | None, str | None]:
             if cand is None:
                 continue
             near = [t for t in _TARGETS if abs(len(t) - len(cand)) <= limit]
-            scored = sorted((_distance(cand, t), t) for t in near)
+            scored = sorted((_distance(cand, t, limit), t) for t in near)
             if scored and scored[0][0] <= limit:
                 return _TARGETS[scored[0][1]], "fuzzy"
     return None, None

@@ -41,8 +41,29 @@ class RawCell:
     annotation: str | None = None
 
 
-def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+_TOKEN_RE = re.compile(r"\S+")
+
+
+class Tokens:
+    """The whitespace-separated tokens of a line, indexed from the left but read from the
+    right on demand: reading cells stops at the first word, so a long sentence that ends in
+    a figure is not split in full."""
+
+    def __init__(self, text: str):
+        self._n = len(text.split())
+        self._size = len(text)
+        self._reversed = _TOKEN_RE.finditer(text[::-1])
+        self._from_right: list[Token] = []
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> Token:
+        r = self._n - 1 - i
+        while len(self._from_right) <= r:
+            m = next(self._reversed)
+            self._from_right.append(Token(m.group()[::-1], self._size - m.end(), self._size - m.start()))
+        return self._from_right[r]
 
 
 def _from_number(raw: str, num: Number, tok_start: int, tok_end: int, line: int, **kw) -> RawCell:
@@ -76,12 +97,18 @@ def _core(tok: Token, line: int) -> RawCell | None:
     return None
 
 
+def ends_like_cell(text: str) -> bool:
+    """Whether a line's last word can be a cell; a line that cannot has no cells."""
+    tail = text.rstrip()
+    return bool(tail) and (tail[-1] in _CELL_END or tail.endswith((" kr.", " kr", " uger", " uge")))
+
+
 def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     """Split a line into (label, label_end, cells), cells read greedily from the right."""
-    tail = text.rstrip()
-    if not tail or not (tail[-1] in _CELL_END or tail.endswith((" kr.", " kr", " uger", " uge"))):
+    if not ends_like_cell(text):
+        tail = text.rstrip()
         return tail.strip(), len(tail), []  # fast path: most lines are prose
-    toks = tokens(text)
+    toks = Tokens(text)
     cells: list[RawCell] = []
     i = len(toks) - 1
     while i >= 0:
@@ -125,8 +152,13 @@ def year_run_indices(toks: list[str]) -> list[int]:
     return out
 
 
+TWO_YEARS_RE = re.compile(r"(?:^|\s)(?:19|20)\d\d\s+(?:19|20)\d\d(?:\s|$)")
+
+
 def is_year_run_header(text: str) -> bool:
     """A header line with a run of years and no other figures: "2019 2020 2021 2022 2023 Udvikling"."""
+    if not TWO_YEARS_RE.search(text):
+        return False  # fast path: no two years side by side
     toks = text.split()
     run = year_run_indices(toks)
     if len(run) < 2:
@@ -149,3 +181,30 @@ def dehyphenate_join(parts: list[str]) -> str:
         else:
             out = out + " " + part
     return re.sub(r"\s+", " ", out)
+
+
+class LineIndex:
+    """A document's lines with each line's reading done once: the block scan and every
+    candidate table look at the same lines many times. Cells handed out are shared, so a
+    caller that changes a cell must change a copy."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self._cells: list[tuple[str, int, list[RawCell]] | None] = [None] * len(lines)
+        self._year_header: list[bool | None] = [None] * len(lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def cells(self, idx: int) -> tuple[str, int, list[RawCell]]:
+        """read_cells of the 0-based line idx."""
+        got = self._cells[idx]
+        if got is None:
+            got = self._cells[idx] = read_cells(self.lines[idx], idx + 1)
+        return got
+
+    def is_year_header(self, idx: int) -> bool:
+        got = self._year_header[idx]
+        if got is None:
+            got = self._year_header[idx] = is_year_run_header(self.lines[idx].strip())
+        return got

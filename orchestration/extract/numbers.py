@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 MINUS = "-\u2212\u2013"  # hyphen, minus sign, en dash
 _SIGN = f"[{MINUS}]?"
@@ -22,7 +23,7 @@ _PLAIN = r"\d+(?:,\d+)?"
 #: a point with one or two digits can never be a thousands group: 860.4
 _POINT_SLIP = r"\d+\.\d{1,2}"
 
-NUMBER_RE = re.compile(rf"^({_SIGN})({_GROUPED}|{_POINT_SLIP}|{_PLAIN})$")
+NUMBER_RE = re.compile(rf"^({_SIGN})(?:(?P<grouped>{_GROUPED})|(?P<slip>{_POINT_SLIP})|(?P<plain>{_PLAIN}))$")
 RANGE_RE = re.compile(rf"^({_PLAIN})[{MINUS}]({_PLAIN})$")
 YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 MISSING_TOKENS = {"-", "\u2013", "\u2212", "\u2014"}
@@ -37,22 +38,22 @@ class Number:
     decimals: int
 
 
+@lru_cache(maxsize=16384)
 def parse_number(text: str) -> Number | None:
     """Read one Danish number token (no unit). None when it is not a number."""
     m = NUMBER_RE.match(text)
     if not m:
         return None
-    sign, body = m.groups()
-    negative = bool(sign)
-    if re.fullmatch(_GROUPED, body):
-        intpart, _, dec = body.partition(",")
+    negative = bool(m.group(1))
+    if m.group("grouped"):
+        intpart, _, dec = m.group("grouped").partition(",")
         digits = intpart.replace(".", "") + ("." + dec if dec else "")
         read_as, decimals = "thousands", len(dec)
-    elif re.fullmatch(_POINT_SLIP, body):
-        digits, read_as = body, "decimal_point_slip"
-        decimals = len(body.split(".")[1])
+    elif m.group("slip"):
+        digits, read_as = m.group("slip"), "decimal_point_slip"
+        decimals = len(digits.split(".")[1])
     else:
-        intpart, _, dec = body.partition(",")
+        intpart, _, dec = m.group("plain").partition(",")
         digits = intpart + ("." + dec if dec else "")
         read_as = "decimal_comma" if dec else "integer"
         decimals = len(dec)

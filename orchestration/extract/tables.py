@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import geo as geomod
 from .header import column_period, column_year, header_candidates, perspective_of, segment_header
-from .lines import (CAPTION_RE, LONE_ITEM_NUMBER_RE, PAGE_FOOTER_RE, YEAR_RANGE_RE, RawCell,
-                    dehyphenate_join, is_year_run_header, read_cells)
+from .lines import (CAPTION_RE, LONE_ITEM_NUMBER_RE, PAGE_FOOTER_RE, YEAR_RANGE_RE, LineIndex,
+                    RawCell, dehyphenate_join, is_year_run_header)
 from .model import Cell, Problem, Table
 from .numbers import is_year
 
@@ -70,8 +71,11 @@ def _nonblank_lines(lines: list[str], start: int, stop: int):
     yield from run
 
 
-def collect_body(lines: list[str], start: int, stop: int) -> Body:
+def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
     """Walk lines [start, stop) (0-based) and group them into header lines and raw rows."""
+    if not isinstance(index, LineIndex):
+        index = LineIndex(index)
+    lines = index.lines
     header: list[tuple[str, int]] = []
     rows: list[RawRow] = []
     pending: list[tuple[str, int]] = []
@@ -112,7 +116,7 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
         if rows and s.startswith("*"):
             ended_by, end_line = "note", ln
             break
-        if is_year_run_header(s):
+        if not text.startswith(SECTION_MARK) and index.is_year_header(ln - 1):
             if not rows:
                 header.extend(pending)
                 pending.clear()
@@ -127,7 +131,7 @@ def collect_body(lines: list[str], start: int, stop: int) -> Body:
         if text.startswith(SECTION_MARK):
             section = text[len(SECTION_MARK):]
             continue
-        label, label_end, cells = read_cells(text, ln)
+        label, label_end, cells = index.cells(ln - 1)
         if len(cells) == 1 and cells[0].raw == "\u2013" and label:
             label, cells = s, []  # "§101 –" / "Børn og unge": an en dash inside a wrapped label
         if LONE_ITEM_NUMBER_RE.match(s):
@@ -277,6 +281,9 @@ class TableBuilder:
             t.status = "partial"
             line = body.header_lines[0][1] if body.header_lines else body.rows[0].line
             self.problem(line, f"header not understood; {ncols} columns named by position")
+            if t.kind == "block":
+                t.columns = columns
+                return t  # dropped by the block scan
         else:
             stub, columns, k, j = resolved
             if k:
@@ -298,10 +305,12 @@ class TableBuilder:
         cap = (t.caption + " " + header_text).casefold()
         t.unit = "mio. kr." if ("mio." in cap or "mio " in cap) else None
         rows = self._place(body.rows, len(columns), stub)
-        self._emit(rows, columns)
         if any(p.severity == "error" or "ambiguous" in p.message or "cut off" in p.message
                for p in t.problems) and t.status == "ok":
             t.status = "partial"
+        if t.kind == "block" and t.status != "ok":
+            return t  # an uncaptioned candidate that is not ok is dropped: no cells needed
+        self._emit(rows, columns)
         return t
 
     # -- rows ----------------------------------------------------------------
@@ -450,6 +459,7 @@ class TableBuilder:
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (
                 geomod.DANMARK if level == "region" else None)
         for r, label, row_number, section, is_total, g, how in prepared:
+            r.cells = [copy(c) if c is not None else None for c in r.cells]  # cells are shared
             real = [c for c in r.cells if c is not None]
             for c in real:
                 self._fix_footnote(c)
