@@ -101,7 +101,11 @@ def match_geo(label: str) -> tuple[Geo | None, str | None]:
         for cand in (key, key[:-1] if key.endswith("s") else None):
             if cand is None:
                 continue
-            near = [t for t in _TARGETS if abs(len(t) - len(cand)) <= limit]
+            # with at most `limit` edits, one of limit + 1 pieces of cand survives intact
+            step = len(cand) // (limit + 1)
+            pieces = [cand[k * step:(k + 1) * step] for k in range(limit)] + [cand[limit * step:]]
+            near = [t for t in _TARGETS if abs(len(t) - len(cand)) <= limit
+                    and any(p in t for p in pieces)]
             scored = sorted((_distance(cand, t, limit), t) for t in near)
             if scored and scored[0][0] <= limit:
                 return _TARGETS[scored[0][1]], "fuzzy"

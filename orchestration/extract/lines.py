@@ -41,29 +41,33 @@ class RawCell:
     annotation: str | None = None
 
 
-_TOKEN_RE = re.compile(r"\S+")
-
-
 class Tokens:
-    """The whitespace-separated tokens of a line, indexed from the left but read from the
-    right on demand: reading cells stops at the first word, so a long sentence that ends in
-    a figure is not split in full."""
+    """The whitespace-separated tokens of a line, indexed from the left but split off from
+    the right on demand: reading cells stops at the first word, so a long sentence that ends
+    in a figure is not split in full."""
 
     def __init__(self, text: str):
+        self._text = text
         self._n = len(text.split())
-        self._size = len(text)
-        self._reversed = _TOKEN_RE.finditer(text[::-1])
         self._from_right: list[Token] = []
+        self._cut = len(text)
 
     def __len__(self) -> int:
         return self._n
 
     def __getitem__(self, i: int) -> Token:
         r = self._n - 1 - i
-        while len(self._from_right) <= r:
-            m = next(self._reversed)
-            self._from_right.append(Token(m.group()[::-1], self._size - m.end(), self._size - m.start()))
-        return self._from_right[r]
+        got = self._from_right
+        while len(got) <= r:
+            text, end = self._text, self._cut
+            while text[end - 1].isspace():
+                end -= 1
+            start = end - 1
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            got.append(Token(text[start:end], start, end))
+            self._cut = start
+        return got[r]
 
 
 def _from_number(raw: str, num: Number, tok_start: int, tok_end: int, line: int, **kw) -> RawCell:
