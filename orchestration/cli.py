@@ -3,31 +3,24 @@
     warehouse extract PATH... [--format table|csv] [--output FILE]
     warehouse refresh [--sources DIR] [--warehouse DIR]
 
-``refresh`` is the full refresh. Until the load issue lands it extracts every document
-in the sources folder and writes the cells and the extraction report under the
-warehouse folder; the command stays the same when loading and transforms are added.
+``refresh`` is the full refresh: the Dagster job ``refresh_document`` for every document in
+the sources folder (extract, stage in DuckDB, validate with Great Expectations, publish).
+Exit status 1 when a document failed or was blocked by a check.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
+from . import settings
 from .extract import extract_document
 from .extract.report import render_report, write_csv
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SOURCE_SUFFIXES = {".txt"}
-
-
-def default_sources() -> Path:
-    return Path(os.environ.get("WAREHOUSE_SOURCES", PROJECT_ROOT / "sources"))
-
-
-def default_warehouse() -> Path:
-    return Path(os.environ.get("WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"))
+SOURCE_SUFFIXES = settings.SOURCE_SUFFIXES
+default_sources = settings.sources_dir
+default_warehouse = settings.warehouse_dir
 
 
 def source_files(paths: list[Path]) -> list[Path]:
@@ -65,26 +58,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     sources = Path(args.sources) if args.sources else default_sources()
     target = Path(args.warehouse) if args.warehouse else default_warehouse()
-    files = source_files([sources])
-    if not files:
+    if not source_files([sources]):
         print(f"no documents in {sources}", file=sys.stderr)
         return 2
-    out_dir = target / "extract"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    results = []
-    for i, f in enumerate(files, 1):
-        start = time.perf_counter()
-        r = extract_document(f)
-        results.append(r)
-        status = f"ERROR {r.error}" if r.error else f"{len(r.tables)} tables, {len(r.cells)} cells"
-        print(f"[{i}/{len(files)}] {f.name}: {status} ({time.perf_counter() - start:.2f} s)")
-    tmp = out_dir / "cells.csv.tmp"
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        n = write_csv([r for r in results if r.error is None], fh)
-    tmp.replace(out_dir / "cells.csv")
-    (out_dir / "report.txt").write_text(render_report(results), encoding="utf-8")
-    print(f"wrote {n} cells to {out_dir / 'cells.csv'} and the report to {out_dir / 'report.txt'}")
-    return 1 if any(r.error for r in results) else 0
+    from .refresh import run_refresh  # Dagster is imported only for a refresh
+
+    start = time.perf_counter()
+    runs = run_refresh(sources, target)
+    db = settings.database_path(target)
+    counts = {o: sum(1 for r in runs if r.outcome == o) for o in ("published", "unchanged", "blocked", "failed")}
+    print(f"refresh done in {time.perf_counter() - start:.1f} s: "
+          + ", ".join(f"{n} {o}" for o, n in counts.items() if n) + f"; warehouse: {db}")
+    return 1 if counts["blocked"] or counts["failed"] else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,9 @@ class Cell:
     line: int
     read_as: str
     annotation: str | None = None
+    row_index: int = 0  # position of the row in its table (0-based); with col_index the cell's key
+    col_index: int = 0
+    decimals: int = 0  # digits printed after the decimal comma: the rounding of the value
 
 
 @dataclass

@@ -458,7 +458,7 @@ class TableBuilder:
             level = Counter(levels).most_common(1)[0][0]
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (
                 geomod.DANMARK if level == "region" else None)
-        for r, label, row_number, section, is_total, g, how in prepared:
+        for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
             r.cells = [copy(c) if c is not None else None for c in r.cells]  # cells are shared
             real = [c for c in r.cells if c is not None]
             for c in real:
@@ -495,4 +495,5 @@ class TableBuilder:
                     period_to=period[1] if period else None,
                     value=value, value_low=low, value_high=high, unit=unit, raw=raw,
                     line=line, read_as=read_as, annotation=annotation,
+                    row_index=row_index, col_index=k, decimals=c.decimals if c is not None else 0,
                 ))

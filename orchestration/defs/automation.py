@@ -1,0 +1,57 @@
+"""When refreshes run: a sensor on the sources folder and a daily schedule (off by default)."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from .. import load as loadmod
+from .. import settings
+from .documents import documents, refresh_document_job
+
+
+def _published_hashes(db: Path) -> dict[str, str] | None:
+    """file -> sha256 of its published load; None while a refresh holds the database."""
+    if not db.exists():
+        return {}
+    try:
+        con = loadmod.connect(db, read_only=True, wait_s=2)
+    except Exception:  # noqa: BLE001  (locked by a running refresh: try again next tick)
+        return None
+    try:
+        return dict(con.execute("select file, sha256 from raw.documents").fetchall())
+    except Exception:  # noqa: BLE001  (no raw schema yet)
+        return {}
+    finally:
+        con.close()
+
+
+@dg.sensor(job=refresh_document_job, minimum_interval_seconds=30,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts a refresh of each document in sources/ that is new or changed.")
+def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    files = settings.source_files(settings.sources_dir())
+    published = _published_hashes(settings.database_path())
+    if published is None:
+        return dg.SkipReason("the warehouse is busy (a refresh holds DuckDB); trying again next tick")
+    known = set(context.instance.get_dynamic_partitions(documents.name))
+    new = [f.name for f in files if f.name not in known]
+    requests = []
+    for f in files:
+        sha = loadmod.file_sha256(f)
+        if published.get(f.name) != sha:
+            # run_key: one run per file content; a rejected version is not retried until it changes
+            requests.append(dg.RunRequest(partition_key=f.name, run_key=f"{f.name}:{sha}",
+                                          tags={"trigger": "sources_sensor"}))
+    if not requests and not new:
+        return dg.SkipReason(f"{len(files)} documents, none new or changed")
+    return dg.SensorResult(run_requests=requests,
+                           dynamic_partitions_requests=[documents.build_add_request(new)] if new else [])
+
+
+@dg.schedule(job=refresh_document_job, cron_schedule="0 6 * * *", execution_timezone="Europe/Copenhagen",
+             default_status=dg.DefaultScheduleStatus.STOPPED,
+             description="Daily 06:00 refresh of every known document (off by default; unchanged "
+                         "documents are skipped in seconds).")
+def daily_refresh(context: dg.ScheduleEvaluationContext):
+    for key in context.instance.get_dynamic_partitions(documents.name):
+        yield dg.RunRequest(partition_key=key, tags={"trigger": "daily_refresh"})

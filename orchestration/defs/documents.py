@@ -1,0 +1,170 @@
+"""Dagster assets for the documents: extract and stage, validate with GX, publish.
+
+One partition per document in the sources folder (dynamic partitions named ``documents``;
+the sensor adds new files). For each document:
+
+    staged_document  --(GX asset checks, blocking)-->  published_document
+
+``staged_document`` extracts the file and writes its rows under a new load id (skipped,
+and nothing downstream runs, when the file's SHA-256 equals its published load's).
+The checks run the GX suites of ``expectations/`` on the staged rows; a failing blocking
+check rejects the load and keeps ``published_document`` from running, so what readers see
+stays as it was.
+"""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+
+from .. import load as loadmod
+from .. import settings
+
+documents = dg.DynamicPartitionsDefinition(name="documents")
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The folders a refresh reads and writes."""
+
+    sources: str = str(settings.sources_dir())
+    warehouse: str = str(settings.warehouse_dir())
+    expectations: str = str(settings.expectations_dir())
+
+    @property
+    def db(self) -> Path:
+        return settings.database_path(Path(self.warehouse))
+
+    def document(self, file: str) -> Path:
+        path = Path(self.sources) / file
+        if not path.exists():
+            raise dg.Failure(f"{file}: not in the sources folder {self.sources}")
+        return path
+
+
+@dg.asset(partitions_def=documents, group_name="raw", kinds={"python", "duckdb"},
+          output_required=False)
+def staged_document(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Extract one document and stage its tables, cells and problems in DuckDB (raw schema)."""
+    file = context.partition_key
+    path = warehouse.document(file)
+    context.log.info(f"{file}: extracting ({path.stat().st_size / 1e6:.2f} MB)")
+    try:
+        staged = loadmod.stage_document(warehouse.db, path, run_id=context.run_id)
+    except loadmod.LoadError as exc:
+        raise dg.Failure(str(exc)) from exc
+    if staged.skipped:
+        context.log.info(f"{file}: unchanged (sha256 {staged.sha256[:12]}, same as its published "
+                         "load): not extracted again; checks and publish skipped")
+        return
+    context.log.info(f"{file}: staged load {staged.load_id}: {staged.tables} tables, "
+                     f"{staged.cells} cells, {staged.problems} problems ({staged.seconds:.2f} s)")
+    yield dg.MaterializeResult(metadata={
+        "load_id": staged.load_id, "sha256": staged.sha256, "tables": staged.tables,
+        "cells": staged.cells, "problems": staged.problems,
+        "seconds": dg.MetadataValue.float(round(staged.seconds, 3)),
+        "database": dg.MetadataValue.path(str(warehouse.db)),
+    })
+
+
+@dg.asset(partitions_def=documents, group_name="raw", kinds={"duckdb"}, deps=[staged_document])
+def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Publish the validated load: the document's rows in raw.current_* become this load's."""
+    file = context.partition_key
+    latest = loadmod.latest_load(warehouse.db, file)
+    if latest is None or latest[1] != "staged":
+        raise dg.Failure(f"{file}: no staged load to publish (latest: {latest})")
+    replaced = loadmod.publish_load(warehouse.db, latest[0],
+                                    loadmod.read_catalogue(Path(warehouse.sources)))
+    context.log.info(f"{file}: published load {latest[0]}" + (f", replacing {replaced}" if replaced else ""))
+    return dg.MaterializeResult(metadata={"load_id": latest[0], "replaced": replaced or ""})
+
+
+# -- GX checks --------------------------------------------------------------------------
+
+CHECKS = {
+    # check name: (GX suite, frame builder name, description)
+    "gx_structure": ("raw_cells_structure", "cells",
+                     "Keys not null and unique; every value has lineage; years in the header's range."),
+    "gx_domain": ("raw_cells_domain", "cells",
+                  "Geography in the canonical list, units known, no negative counts."),
+    "gx_totals_add_up": ("raw_totals", "totals",
+                         "Additive measures: the parts add up to the printed Total within rounding."),
+    "gx_udvikling_matches": ("raw_udvikling", "udvikling",
+                             "The printed Udvikling equals the recomputed change (warns only)."),
+    "gx_complete": ("raw_completeness", "completeness",
+                    "Every kommune/region and year the header promises is there."),
+}
+
+
+@lru_cache(maxsize=4)
+def _validator(warehouse: str, expectations: str):
+    from ..gx_validation import Validator  # GX is slow to import: only when a check runs
+
+    return Validator(Path(warehouse), Path(expectations))
+
+
+def _frame(kind: str, cells, expectations: str):
+    from .. import checks
+
+    frame = checks.cells_frame(cells)
+    if kind == "totals":
+        return checks.totals_frame(frame)
+    if kind == "udvikling":
+        return checks.udvikling_frame(frame)
+    if kind == "completeness":
+        return checks.completeness_frame(frame, checks.load_known_gaps(Path(expectations) / "known_gaps.json"))
+    return frame
+
+
+def _make_check(check_name: str, suite: str, kind: str, description: str):
+    blocking = bool(_suite_blocking(suite))
+
+    @dg.asset_check(asset=staged_document, name=check_name, description=description,
+                    blocking=blocking, partitions_def=documents)
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        file = context.partition_key
+        latest = loadmod.latest_load(warehouse.db, file)
+        if latest is None or latest[1] != "staged":
+            return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR,
+                                       description=f"{file}: no staged load to validate ({latest})")
+        load_id = latest[0]
+        cells = loadmod.load_cells(warehouse.db, load_id)
+        frame = _frame(kind, cells, warehouse.expectations)
+        outcome = _validator(str(Path(warehouse.warehouse)), warehouse.expectations).validate(
+            suite, frame, run_name=load_id)
+        severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
+        text = f"{file} (load {load_id}): {outcome.summary()}"
+        if outcome.success:
+            context.log.info(text)
+        else:
+            (context.log.error if outcome.blocking else context.log.warning)(text)
+            if outcome.blocking:
+                loadmod.reject_load(warehouse.db, load_id, text)
+        return dg.AssetCheckResult(
+            passed=outcome.success, severity=severity, description=text[:2000],
+            metadata={
+                "suite": suite, "load_id": load_id, "rows_checked": outcome.rows_checked,
+                "expectations": outcome.evaluated,
+                "failed_expectations": outcome.failed_expectations,
+                "failures": dg.MetadataValue.md("\n".join(outcome.failures) or "none"),
+                "data_docs": dg.MetadataValue.url(outcome.data_docs or ""),
+            })
+
+    return _check
+
+
+def _suite_blocking(suite: str) -> bool:
+    """Whether a suite blocks what is downstream: its "blocking" in expectations/<suite>.json."""
+    path = settings.expectations_dir() / f"{suite}.json"
+    return bool(json.loads(path.read_text(encoding="utf-8"))["meta"].get("blocking", True))
+
+
+gx_checks = [_make_check(name, suite, kind, desc) for name, (suite, kind, desc) in CHECKS.items()]
+
+refresh_document_job = dg.define_asset_job(
+    "refresh_document", selection=dg.AssetSelection.assets(staged_document, published_document),
+    partitions_def=documents,
+    description="Extract, stage, validate (GX) and publish one document of sources/.",
+    executor_def=dg.in_process_executor,  # DuckDB has one writer at a time
+)

@@ -1,0 +1,364 @@
+"""Loading extracted documents into DuckDB (no Dagster here).
+
+A load is staged first: its tables, cells and problems are written under a new load id,
+beside the rows already published. Only after validation passes is it published: the
+document's pointer (``raw.documents.load_id``) moves to the new load, in one transaction
+that also drops the rows of the load it replaces. The ``raw.current_*`` views show published
+rows only, so a load that fails validation never changes what readers see.
+
+Re-loading a document replaces its rows; a document whose bytes are unchanged (same
+SHA-256 as its published load) is not extracted again.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .extract import extract_document
+from .extract.model import DocumentResult, ExtractionError
+from .extract.numbers import format_decimal
+
+EXTRACTOR_VERSION = "1"
+
+SCHEMA_SQL = """
+create schema if not exists raw;
+create table if not exists raw.loads (
+    load_id varchar primary key,
+    file varchar not null,
+    sha256 varchar not null,
+    size_bytes bigint,
+    status varchar not null,          -- staged | published | rejected | failed
+    tables integer,
+    cells integer,
+    problems integer,
+    extractor_version varchar,
+    run_id varchar,
+    started_at timestamptz,
+    loaded_at timestamptz,
+    finished_at timestamptz,
+    message varchar
+);
+create table if not exists raw.documents (
+    file varchar primary key,
+    title varchar,
+    publisher varchar,
+    doc_date varchar,
+    sha256 varchar not null,
+    load_id varchar not null,
+    published_at timestamptz not null
+);
+create table if not exists raw.tables (
+    load_id varchar not null,
+    file varchar not null,
+    table_id varchar not null,
+    table_number varchar,
+    caption varchar,
+    kind varchar,
+    status varchar,
+    stub varchar,
+    perspective varchar,
+    unit varchar,
+    columns varchar[],
+    caption_line integer,
+    end_line integer,
+    ended_by varchar,
+    n_rows integer,
+    n_cells integer
+);
+create table if not exists raw.cells (
+    load_id varchar not null,
+    file varchar not null,
+    table_id varchar not null,
+    table_number varchar,
+    caption varchar,
+    section varchar,
+    row_index integer not null,
+    col_index integer not null,
+    row_label varchar,
+    row_number varchar,
+    geo_code varchar,
+    geo_name varchar,
+    geo_level varchar,
+    geo_match varchar,
+    is_total boolean,
+    perspective varchar,
+    column_label varchar,
+    year integer,
+    period_from integer,
+    period_to integer,
+    value decimal(24, 6),
+    value_low decimal(24, 6),
+    value_high decimal(24, 6),
+    decimals integer,
+    unit varchar,
+    raw varchar,
+    line integer,
+    read_as varchar,
+    annotation varchar
+);
+create table if not exists raw.problems (
+    load_id varchar not null,
+    file varchar not null,
+    line integer,
+    table_ref varchar,
+    severity varchar,
+    message varchar
+);
+create or replace view raw.current_cells as
+    select c.* from raw.cells c join raw.documents d using (load_id);
+create or replace view raw.current_tables as
+    select t.* from raw.tables t join raw.documents d using (load_id);
+create or replace view raw.current_problems as
+    select p.* from raw.problems p join raw.documents d using (load_id);
+"""
+
+_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems")
+
+
+class LoadError(Exception):
+    """A document that could not be loaded; the message names the file (and line)."""
+
+
+@dataclass
+class StageResult:
+    file: str
+    sha256: str
+    load_id: str | None  # None when skipped
+    skipped: bool
+    tables: int = 0
+    cells: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+
+
+def connect(db_path: Path, read_only: bool = False, wait_s: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, waiting while another process holds its write lock."""
+    db_path = Path(db_path)
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con = duckdb.connect(str(db_path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    if not read_only:
+        con.execute(SCHEMA_SQL)
+    return con
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_catalogue(sources: Path) -> dict[str, dict[str, str]]:
+    """sources/catalogue.csv: title, publisher and date of each document (optional)."""
+    path = Path(sources) / "catalogue.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {row["file"]: row for row in csv.DictReader(fh)}
+
+
+def published_sha256(con: duckdb.DuckDBPyConnection, file: str) -> str | None:
+    row = con.execute("select sha256 from raw.documents where file = ?", [file]).fetchone()
+    return row[0] if row else None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _table_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "load_id": load_id, "file": result.file, "table_id": t.table_id, "table_number": t.table,
+        "caption": t.caption, "kind": t.kind, "status": t.status, "stub": t.stub,
+        "perspective": t.perspective, "unit": t.unit, "columns": list(t.columns),
+        "caption_line": t.caption_line, "end_line": t.end_line, "ended_by": t.ended_by,
+        "n_rows": t.rows, "n_cells": len(t.cells),
+    } for t in result.tables], columns=["load_id", "file", "table_id", "table_number", "caption",
+                                        "kind", "status", "stub", "perspective", "unit", "columns",
+                                        "caption_line", "end_line", "ended_by", "n_rows", "n_cells"])
+
+
+_CELL_COLUMNS = [
+    "load_id", "file", "table_id", "table_number", "caption", "section", "row_index", "col_index",
+    "row_label", "row_number", "geo_code", "geo_name", "geo_level", "geo_match", "is_total",
+    "perspective", "column_label", "year", "period_from", "period_to", "value", "value_low",
+    "value_high", "decimals", "unit", "raw", "line", "read_as", "annotation",
+]
+
+
+def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
+    def dec(v):
+        return None if v is None else format_decimal(v)
+
+    return pd.DataFrame([{
+        "load_id": load_id, "file": c.file, "table_id": c.table_id, "table_number": c.table,
+        "caption": c.caption, "section": c.section, "row_index": c.row_index,
+        "col_index": c.col_index, "row_label": c.row_label, "row_number": c.row_number,
+        "geo_code": c.geo_code, "geo_name": c.geo_name, "geo_level": c.geo_level,
+        "geo_match": c.geo_match, "is_total": c.is_total, "perspective": c.perspective,
+        "column_label": c.column_label, "year": c.year, "period_from": c.period_from,
+        "period_to": c.period_to, "value": dec(c.value), "value_low": dec(c.value_low),
+        "value_high": dec(c.value_high), "decimals": c.decimals, "unit": c.unit,
+        "raw": c.raw, "line": c.line, "read_as": c.read_as, "annotation": c.annotation,
+    } for c in result.cells], columns=_CELL_COLUMNS)
+
+
+def _problem_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "load_id": load_id, "file": result.file, "line": p.line, "table_ref": p.table,
+        "severity": p.severity, "message": p.message,
+    } for p in result.problems], columns=["load_id", "file", "line", "table_ref", "severity", "message"])
+
+
+_CELL_INSERT = """
+insert into raw.cells select
+    load_id, file, table_id, table_number, caption, section, row_index, col_index, row_label,
+    row_number, geo_code, geo_name, geo_level, geo_match, is_total, perspective, column_label,
+    cast(year as integer), cast(period_from as integer), cast(period_to as integer),
+    cast(value as decimal(24, 6)), cast(value_low as decimal(24, 6)),
+    cast(value_high as decimal(24, 6)), decimals, unit, raw, line, read_as, annotation
+from cells_df
+"""
+
+
+def stage_document(db_path: Path, path: Path, run_id: str | None = None,
+                   force: bool = False) -> StageResult:
+    """Extract one document and stage its rows under a new load id.
+
+    Skipped (nothing extracted) when the file's SHA-256 equals its published load's, unless
+    ``force``. Raises LoadError naming the file (and line) when the document cannot be read.
+    """
+    path = Path(path)
+    started = time.perf_counter()
+    sha = file_sha256(path)
+    con = connect(db_path)
+    try:
+        if not force and published_sha256(con, path.name) == sha:
+            return StageResult(path.name, sha, None, True, seconds=time.perf_counter() - started)
+        load_id = f"{path.stem}-{uuid.uuid4().hex[:12]}"
+        started_at = _now()
+        result = extract_document(path)
+        if result.error is not None:
+            con.execute(
+                "insert into raw.loads (load_id, file, sha256, size_bytes, status, extractor_version,"
+                " run_id, started_at, finished_at, message) values (?, ?, ?, ?, 'failed', ?, ?, ?, ?, ?)",
+                [load_id, path.name, sha, path.stat().st_size, EXTRACTOR_VERSION, run_id,
+                 started_at, _now(), str(result.error)])
+            raise LoadError(f"{result.error} (load {load_id} failed; the published rows are unchanged)")
+        tables_df = _table_rows(load_id, result)
+        cells_df = _cell_rows(load_id, result)  # noqa: F841  (read by name in SQL)
+        problems_df = _problem_rows(load_id, result)  # noqa: F841
+        con.execute("begin transaction")
+        try:
+            # rows of earlier loads of this file that were never published (rejected, failed)
+            for table in _DATA_TABLES:
+                con.execute(f"delete from {table} where file = ? and load_id not in "
+                            "(select load_id from raw.documents)", [path.name])
+            con.execute(
+                "insert into raw.loads values (?, ?, ?, ?, 'staged', ?, ?, ?, ?, ?, ?, ?, null, null)",
+                [load_id, path.name, sha, path.stat().st_size, len(result.tables), len(result.cells),
+                 len(result.problems), EXTRACTOR_VERSION, run_id, started_at, _now()])
+            con.register("cells_df", cells_df)
+            con.execute(_CELL_INSERT)
+            con.register("tables_df", tables_df)
+            con.execute("insert into raw.tables select * from tables_df")
+            con.register("problems_df", problems_df)
+            con.execute("insert into raw.problems select * from problems_df")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        return StageResult(path.name, sha, load_id, False, len(result.tables), len(result.cells),
+                           len(result.problems), time.perf_counter() - started)
+    finally:
+        con.close()
+
+
+def publish_load(db_path: Path, load_id: str, catalogue: dict[str, dict[str, str]] | None = None) -> str | None:
+    """Make a staged load the document's published one. Returns the load id it replaced."""
+    con = connect(db_path)
+    try:
+        row = con.execute("select file, sha256, status from raw.loads where load_id = ?", [load_id]).fetchone()
+        if row is None:
+            raise LoadError(f"no load {load_id}")
+        file, sha, status = row
+        if status != "staged":
+            raise LoadError(f"{file}: load {load_id} is {status}, not staged; not published")
+        meta = (catalogue or {}).get(file, {})
+        con.execute("begin transaction")
+        try:
+            old = con.execute("select load_id from raw.documents where file = ?", [file]).fetchone()
+            now = _now()
+            con.execute("delete from raw.documents where file = ?", [file])
+            con.execute("insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",
+                        [file, meta.get("title"), meta.get("publisher"), meta.get("date"), sha,
+                         load_id, now])
+            con.execute("update raw.loads set status = 'published', finished_at = ? where load_id = ?",
+                        [now, load_id])
+            if old and old[0] != load_id:
+                for table in _DATA_TABLES:
+                    con.execute(f"delete from {table} where load_id = ?", [old[0]])
+                con.execute("update raw.loads set status = 'replaced' where load_id = ?", [old[0]])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        return old[0] if old else None
+    finally:
+        con.close()
+
+
+def reject_load(db_path: Path, load_id: str, message: str) -> None:
+    """Mark a staged load rejected (validation failed). Its rows stay for inspection until
+    the document's next load; the published rows are untouched."""
+    con = connect(db_path)
+    try:
+        con.execute("update raw.loads set status = 'rejected', finished_at = ?, message = ? "
+                    "where load_id = ? and status = 'staged'", [_now(), message, load_id])
+    finally:
+        con.close()
+
+
+def latest_load(db_path: Path, file: str) -> tuple[str, str] | None:
+    """(load_id, status) of the document's most recent load."""
+    con = connect(db_path)
+    try:
+        return con.execute("select load_id, status from raw.loads where file = ? "
+                           "order by started_at desc limit 1", [file]).fetchone()
+    finally:
+        con.close()
+
+
+def load_cells(db_path: Path, load_id: str) -> pd.DataFrame:
+    con = connect(db_path)
+    try:
+        return con.execute("select * from raw.cells where load_id = ? order by table_id, row_index, "
+                           "col_index", [load_id]).df()
+    finally:
+        con.close()
+
+
+def load_tables(db_path: Path, load_id: str) -> pd.DataFrame:
+    con = connect(db_path)
+    try:
+        return con.execute("select * from raw.tables where load_id = ?", [load_id]).df()
+    finally:
+        con.close()
+
+
+__all__ = ["LoadError", "StageResult", "connect", "file_sha256", "load_cells", "load_tables",
+           "publish_load", "read_catalogue", "reject_load", "stage_document", "ExtractionError"]

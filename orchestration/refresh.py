@@ -1,0 +1,91 @@
+"""The full refresh, as ``warehouse refresh`` runs it: the Dagster job the UI runs, one run
+per document (a partition of ``refresh_document``), against a Dagster instance whose home
+is inside the project (``warehouse/dagster``), so the runs show up in ``dagster dev``.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import settings
+
+DAGSTER_YAML = """\
+# Written by `warehouse refresh`. DuckDB takes one writer at a time: one run at a time.
+run_queue:
+  max_concurrent_runs: 1
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass
+class DocumentRun:
+    file: str
+    run_id: str
+    outcome: str  # published | unchanged | blocked | failed
+    detail: str
+    seconds: float
+
+
+def prepare_environment(sources: Path, warehouse: Path) -> Path:
+    """Point settings and Dagster at the chosen folders; returns DAGSTER_HOME."""
+    os.environ["WAREHOUSE_SOURCES"] = str(Path(sources).resolve())
+    os.environ["WAREHOUSE_DIR"] = str(Path(warehouse).resolve())
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home(Path(warehouse).resolve()))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _outcome(result, file: str) -> tuple[str, str]:
+    import dagster as dg
+
+    checks = [e.event_specific_data for e in result.all_events
+              if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    failed = [c for c in checks if not c.passed]
+    blocking = [c for c in failed if c.severity == dg.AssetCheckSeverity.ERROR]
+    warned = [c for c in failed if c.severity != dg.AssetCheckSeverity.ERROR]
+    mats = {e.asset_key.path[-1] for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    warn_text = "; warnings: " + ", ".join(c.check_name for c in warned) if warned else ""
+    if blocking:
+        return "blocked", "blocking checks failed: " + ", ".join(c.check_name for c in blocking) + warn_text
+    if not result.success:
+        failures = [e.message for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+        return "failed", (failures[0] if failures else "run failed")
+    if "published_document" in mats:
+        return "published", f"{len(checks)} checks ran{warn_text}"
+    if "staged_document" not in mats:
+        return "unchanged", "same sha256 as the published load: not extracted again"
+    return "failed", "staged but not published"
+
+
+def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
+    home = prepare_environment(sources, warehouse)
+    import dagster as dg
+
+    from .defs import defs
+    from .defs.documents import documents
+
+    files = settings.source_files(Path(sources))
+    instance = dg.DagsterInstance.get()
+    known = set(instance.get_dynamic_partitions(documents.name))
+    new = [f.name for f in files if f.name not in known]
+    if new:
+        instance.add_dynamic_partitions(documents.name, new)
+    job = defs.resolve_job_def("refresh_document")
+    log(f"DAGSTER_HOME={home}; {len(files)} documents in {sources}")
+    out: list[DocumentRun] = []
+    for i, f in enumerate(files, 1):
+        start = time.perf_counter()
+        result = job.execute_in_process(instance=instance, partition_key=f.name,
+                                        raise_on_error=False, tags={"trigger": "warehouse refresh"},
+                                        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+        outcome, detail = _outcome(result, f.name)
+        run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
+        out.append(run)
+        log(f"[{i}/{len(files)}] {f.name}: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")
+    return out
