@@ -301,7 +301,10 @@ def publish_load(db_path: Path, load_id: str, catalogue: dict[str, dict[str, str
         meta = (catalogue or {}).get(file, {})
         con.execute("begin transaction")
         try:
-            old = con.execute("select load_id from raw.documents where file = ?", [file]).fetchone()
+            old = con.execute("select load_id, title, publisher, doc_date from raw.documents "
+                              "where file = ?", [file]).fetchone()
+            if not meta and old:  # no catalogue given: keep what the document had
+                meta = {"title": old[1], "publisher": old[2], "date": old[3]}
             now = _now()
             con.execute("delete from raw.documents where file = ?", [file])
             con.execute("insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",

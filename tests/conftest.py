@@ -71,3 +71,27 @@ def regioner_dr() -> Doc:
 BILAG1 = (6000, 8300)
 PRACTICE_PLAN = (5000, 6000)
 SOCIALTILSYN = (3000, 4400)
+
+
+def corrupt(text: str, old: str, new: str) -> str:
+    """Replace one exact passage of a document; fails if it is not there exactly once."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+#: Tabel 19 (speciale 51 by kommune): the 2019 Total changed by 400 kr. ...
+TOTAL_2019 = ("Total 42.135.485 kr. 36.664.275", "Total 42.135.885 kr. 36.664.275")
+#: ... and, in Tabel 25 (ydelser pr. patient by kommune), Morsø's 2021 cell deleted
+MORSOE_2021 = ("Morsø 8,20 7,24 8,27 7,83", "Morsø 8,20 7,24 7,83")
+
+
+@pytest.fixture
+def corrupted_kkr(tmp_path) -> Path:
+    """A sources folder holding a corrupted copy of the KKR document (003)."""
+    folder = tmp_path / "corrupted"
+    folder.mkdir()
+    text = (SOURCES / KKR).read_text(encoding="utf-8")
+    text = corrupt(text, *TOTAL_2019)
+    text = corrupt(text, *MORSOE_2021)
+    (folder / KKR).write_text(text, encoding="utf-8")
+    return folder
