@@ -336,12 +336,12 @@ def reject_load(db_path: Path, load_id: str, message: str) -> None:
         con.close()
 
 
-def latest_load(db_path: Path, file: str) -> tuple[str, str] | None:
-    """(load_id, status) of the document's most recent load."""
+def load_of_run(db_path: Path, file: str, run_id: str) -> tuple[str, str] | None:
+    """(load_id, status) of the document's load staged by a given (Dagster) run."""
     con = connect(db_path)
     try:
-        return con.execute("select load_id, status from raw.loads where file = ? "
-                           "order by started_at desc limit 1", [file]).fetchone()
+        return con.execute("select load_id, status from raw.loads where file = ? and run_id = ? "
+                           "order by started_at desc limit 1", [file, run_id]).fetchone()
     finally:
         con.close()
 

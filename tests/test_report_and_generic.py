@@ -113,13 +113,3 @@ def test_cli_csv_columns(capsys):
     assert (hit[0]["value"], hit[0]["unit"], hit[0]["raw"], hit[0]["perspective"]) == ("1043", "kr.", "1.043 kr.", "yder")
     dev = [r for r in rows if r["table"] == "21" and r["geo_code"] == "825" and r["column_label"] == "Udvikling 19-23"]
     assert dev[0]["year"] == "" and dev[0]["value"] == "16" and dev[0]["period_from"] == "2019"
-
-
-def test_refresh_command_writes_cells(tmp_path):
-    env_run = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, check=True)
-    assert "[5/5]" in env_run.stdout
-    cells = (tmp_path / "extract" / "cells.csv").read_text(encoding="utf-8").splitlines()
-    assert len(cells) - 1 == sum(len(extract_document(f).cells) for f in sorted(SOURCES.glob("*.txt")))
-    assert (tmp_path / "extract" / "report.txt").exists()

@@ -71,9 +71,9 @@ def staged_document(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Publish the validated load: the document's rows in raw.current_* become this load's."""
     file = context.partition_key
-    latest = loadmod.latest_load(warehouse.db, file)
+    latest = loadmod.load_of_run(warehouse.db, file, context.run_id)
     if latest is None or latest[1] != "staged":
-        raise dg.Failure(f"{file}: no staged load to publish (latest: {latest})")
+        raise dg.Failure(f"{file}: no staged load of this run to publish ({latest})")
     replaced = loadmod.publish_load(warehouse.db, latest[0],
                                     loadmod.read_catalogue(Path(warehouse.sources)))
     context.log.info(f"{file}: published load {latest[0]}" + (f", replacing {replaced}" if replaced else ""))
@@ -124,10 +124,10 @@ def _make_check(check_name: str, suite: str, kind: str, description: str):
                     blocking=blocking, partitions_def=documents)
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         file = context.partition_key
-        latest = loadmod.latest_load(warehouse.db, file)
-        if latest is None or latest[1] != "staged":
+        latest = loadmod.load_of_run(warehouse.db, file, context.run.run_id)
+        if latest is None:
             return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR,
-                                       description=f"{file}: no staged load to validate ({latest})")
+                                       description=f"{file}: this run staged no load to validate")
         load_id = latest[0]
         cells = loadmod.load_cells(warehouse.db, load_id)
         frame = _frame(kind, cells, warehouse.expectations)
