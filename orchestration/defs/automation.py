@@ -53,5 +53,6 @@ def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
              description="Daily 06:00 refresh of every known document (off by default; unchanged "
                          "documents are skipped in seconds).")
 def daily_refresh(context: dg.ScheduleEvaluationContext):
+    stamp = context.scheduled_execution_time.isoformat()
     for key in context.instance.get_dynamic_partitions(documents.name):
-        yield dg.RunRequest(partition_key=key, tags={"trigger": "daily_refresh"})
+        yield dg.RunRequest(partition_key=key, run_key=f"{key}@{stamp}", tags={"trigger": "daily_refresh"})
