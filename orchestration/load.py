@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from .extract import extract_document
+from .extract import geo as geomod
 from .extract.model import DocumentResult, ExtractionError
 from .extract.numbers import format_decimal
 
@@ -112,6 +113,8 @@ create table if not exists raw.problems (
     severity varchar,
     message varchar
 );
+create or replace table raw.geo as
+    select * from (values {geo_rows}) as g(geo_code, geo_name, geo_level, region_code);
 create or replace view raw.current_cells as
     select c.* from raw.cells c join raw.documents d using (load_id);
 create or replace view raw.current_tables as
@@ -121,6 +124,18 @@ create or replace view raw.current_problems as
 """
 
 _DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems")
+
+
+def _geo_rows() -> str:
+    """The canonical geography (orchestration.extract.geo) as SQL values: one source of truth."""
+    def q(v):
+        return "null" if v is None else "'" + str(v).replace("'", "''") + "'"
+
+    return ", ".join(f"({q(g.code)}, {q(g.name)}, {q(g.level)}, {q(g.region_code)})"
+                     for g in [*geomod.KOMMUNER, *geomod.REGIONER, geomod.DANMARK])
+
+
+SCHEMA_SQL = SCHEMA_SQL.replace("{geo_rows}", _geo_rows())
 
 
 class LoadError(Exception):

@@ -1,0 +1,5 @@
+select
+    speciale,
+    speciale_navn,
+    speciale_name_en
+from {{ ref('specialer') }}
