@@ -66,9 +66,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     runs = run_refresh(sources, target)
     db = settings.database_path(target)
-    counts = {o: sum(1 for r in runs if r.outcome == o) for o in ("published", "unchanged", "blocked", "failed")}
+    counts = {o: sum(1 for r in runs if r.outcome == o)
+              for o in ("published", "unchanged", "blocked", "failed", "built")}
     print(f"refresh done in {time.perf_counter() - start:.1f} s: "
-          + ", ".join(f"{n} {o}" for o, n in counts.items() if n) + f"; warehouse: {db}")
+          + ", ".join(f"{n} {o}" if o != "built" else "marts built" for o, n in counts.items() if n)
+          + f"; warehouse: {db}")
     return 1 if counts["blocked"] or counts["failed"] else 0
 
 

@@ -63,6 +63,63 @@ def _outcome(result, file: str) -> tuple[str, str]:
     return "failed", "staged but not published"
 
 
+def _marts_fingerprint(db: Path) -> str:
+    """What the marts are built from: the published loads and the dbt project's files."""
+    import hashlib
+
+    from . import load as loadmod
+    from .defs.dbt import project_files
+
+    h = hashlib.sha256()
+    con = loadmod.connect(db, read_only=True)
+    try:
+        for row in con.execute("select file, load_id from raw.documents order by file").fetchall():
+            h.update(repr(row).encode())
+        has_marts = con.execute("select count(*) from information_schema.tables "
+                                "where table_schema = 'marts'").fetchone()[0] > 0
+    finally:
+        con.close()
+    for f in project_files():
+        h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest() if has_marts else "no marts yet:" + h.hexdigest()
+
+
+def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> DocumentRun | None:
+    """The dbt build (job `transform`), unless a document was blocked or failed (then nothing
+    downstream is updated) or nothing it is built from changed since the last build."""
+    from .defs import defs
+
+    blocked = [r.file for r in runs if r.outcome in ("blocked", "failed")]
+    if blocked:
+        log(f"marts not rebuilt: {len(blocked)} document(s) blocked or failed ({', '.join(blocked)})")
+        return None
+    db = settings.database_path(Path(warehouse).resolve())
+    state = Path(warehouse) / "marts.fingerprint"
+    fingerprint = _marts_fingerprint(db)
+    if state.exists() and state.read_text() == fingerprint:
+        log("marts up to date: no document published and the dbt project unchanged since the last build")
+        return None
+    import dagster as dg
+
+    start = time.perf_counter()
+    result = defs.resolve_job_def("transform").execute_in_process(
+        instance=dg.DagsterInstance.get(), raise_on_error=False, tags={"trigger": "warehouse refresh"},
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+    checks = [e.event_specific_data for e in result.all_events
+              if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    mats = sum(1 for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION)
+    failed = [c.check_name for c in checks if not c.passed]
+    if result.success and not failed:
+        state.write_text(fingerprint)
+        outcome, detail = "built", f"{mats} dbt assets built, {len(checks)} dbt tests passed"
+    else:
+        outcome = "failed"
+        detail = ("dbt tests failed: " + ", ".join(failed)) if failed else "dbt build failed (see the run log)"
+    run = DocumentRun("(dbt marts)", result.run_id, outcome, detail, time.perf_counter() - start)
+    log(f"marts: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")
+    return run
+
+
 def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
     home = prepare_environment(sources, warehouse)
     import dagster as dg
@@ -88,4 +145,5 @@ def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
         run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
         out.append(run)
         log(f"[{i}/{len(files)}] {f.name}: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")
-    return out
+    transform = run_transform(warehouse, out, log)
+    return out + ([transform] if transform else [])

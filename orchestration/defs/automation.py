@@ -56,3 +56,17 @@ def daily_refresh(context: dg.ScheduleEvaluationContext):
     stamp = context.scheduled_execution_time.isoformat()
     for key in context.instance.get_dynamic_partitions(documents.name):
         yield dg.RunRequest(partition_key=key, run_key=f"{key}@{stamp}", tags={"trigger": "daily_refresh"})
+
+
+@dg.sensor(job_name="transform", minimum_interval_seconds=30,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Rebuilds the dbt marts (job transform) after a document was published.")
+def marts_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("published_document"))
+    if event is None:
+        return dg.SkipReason("no document published yet")
+    last = int(context.cursor or 0)
+    if event.storage_id <= last:
+        return dg.SkipReason("no document published since the last transform request")
+    context.update_cursor(str(event.storage_id))
+    return dg.RunRequest(run_key=f"published:{event.storage_id}", tags={"trigger": "marts_sensor"})
