@@ -3,7 +3,8 @@
 GX runs on pandas frames built by ``orchestration.checks`` from the staged rows in DuckDB
 (GX's SQL datasource is not used on DuckDB). The GX project lives in ``warehouse/gx``: the
 suites are copied in from ``expectations/`` (the versioned source), and every validation is
-stored there and rendered into Data Docs at ``warehouse/gx/uncommitted/data_docs/local_site``.
+stored there and rendered into Data Docs at ``warehouse/gx/uncommitted/data_docs/local_site``
+(after a failing suite, and once per published document: rendering is the slow part).
 """
 from __future__ import annotations
 
@@ -94,13 +95,21 @@ class Validator:
             name=name, data=self._batch_definition(frame_kind), suite=suite))
         cp = self.context.checkpoints.add_or_update(gx.Checkpoint(
             name=name, validation_definitions=[vd],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
             result_format={"result_format": "COMPLETE",
                            "unexpected_index_column_names": INDEX_COLUMNS[frame_kind]}))
         self._checkpoints[name] = cp
         return cp
 
-    def validate(self, suite_name: str, frame: pd.DataFrame, run_name: str) -> SuiteOutcome:
+    def build_docs(self) -> str | None:
+        """Render the Data Docs from every stored validation; returns the index's URL."""
+        self.context.build_data_docs()
+        docs = self.context.get_docs_sites_urls()
+        return docs[0]["site_url"] if docs else None
+
+    def validate(self, suite_name: str, frame: pd.DataFrame, run_name: str,
+                 build_docs: bool | None = None) -> SuiteOutcome:
+        """Run one suite. The Data Docs are re-rendered when build_docs is true, or (None)
+        when the suite failed, so a failure can be inspected at once."""
         spec = read_suite(self.expectations_dir, suite_name)
         blocking = bool(spec["meta"].get("blocking", True))
         cp = self._checkpoint(suite_name, spec)
@@ -126,8 +135,12 @@ class Validator:
                 failures.append(f"    - {_where(row)}{extra}")
             if isinstance(n, int) and n > SHOW_ROWS:
                 failures.append(f"    ... and {n - SHOW_ROWS} more")
-        docs = self.context.get_docs_sites_urls()
+        if build_docs or (build_docs is None and not vr.success):
+            url = self.build_docs()
+        else:
+            docs = self.context.get_docs_sites_urls()
+            url = docs[0]["site_url"] if docs else None
         return SuiteOutcome(
             suite=suite_name, blocking=blocking, success=bool(vr.success),
             evaluated=len(vr.results), failed_expectations=failed, rows_checked=len(frame),
-            failures=failures, data_docs=docs[0]["site_url"] if docs else None)
+            failures=failures, data_docs=url)

@@ -63,12 +63,11 @@ def _outcome(result, file: str) -> tuple[str, str]:
     return "failed", "staged but not published"
 
 
-def _marts_fingerprint(db: Path) -> str:
+def _marts_fingerprint(db: Path) -> tuple[str, bool]:
     """What the marts are built from: the published loads and the dbt project's files."""
     import hashlib
 
     from . import load as loadmod
-    from .defs.dbt import project_files
 
     h = hashlib.sha256()
     con = loadmod.connect(db, read_only=True)
@@ -79,15 +78,14 @@ def _marts_fingerprint(db: Path) -> str:
                                 "where table_schema = 'marts'").fetchone()[0] > 0
     finally:
         con.close()
-    for f in project_files():
+    for f in settings.dbt_project_files():
         h.update(f.name.encode() + f.read_bytes())
-    return h.hexdigest() if has_marts else "no marts yet:" + h.hexdigest()
+    return h.hexdigest(), has_marts
 
 
 def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> DocumentRun | None:
     """The dbt build (job `transform`), unless a document was blocked or failed (then nothing
     downstream is updated) or nothing it is built from changed since the last build."""
-    from .defs import defs
 
     blocked = [r.file for r in runs if r.outcome in ("blocked", "failed")]
     if blocked:
@@ -95,11 +93,13 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> Docume
         return None
     db = settings.database_path(Path(warehouse).resolve())
     state = Path(warehouse) / "marts.fingerprint"
-    fingerprint = _marts_fingerprint(db)
-    if state.exists() and state.read_text() == fingerprint:
+    fingerprint, has_marts = _marts_fingerprint(db)
+    if has_marts and state.exists() and state.read_text() == fingerprint:
         log("marts up to date: no document published and the dbt project unchanged since the last build")
         return None
     import dagster as dg
+
+    from .definitions import defs
 
     start = time.perf_counter()
     result = defs.resolve_job_def("transform").execute_in_process(
@@ -124,8 +124,7 @@ def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
     home = prepare_environment(sources, warehouse)
     import dagster as dg
 
-    from .defs import defs
-    from .defs.documents import documents
+    from .defs.documents import document_definitions, documents
 
     files = settings.source_files(Path(sources))
     instance = dg.DagsterInstance.get()
@@ -133,7 +132,7 @@ def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
     new = [f.name for f in files if f.name not in known]
     if new:
         instance.add_dynamic_partitions(documents.name, new)
-    job = defs.resolve_job_def("refresh_document")
+    job = document_definitions().resolve_job_def("refresh_document")
     log(f"DAGSTER_HOME={home}; {len(files)} documents in {sources}")
     out: list[DocumentRun] = []
     for i, f in enumerate(files, 1):

@@ -33,3 +33,14 @@ def source_files(folder: Path) -> list[Path]:
     if not Path(folder).is_dir():
         return []
     return sorted(f for f in Path(folder).iterdir() if f.is_file() and f.suffix in SOURCE_SUFFIXES)
+
+
+DBT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def dbt_project_files() -> list[Path]:
+    """The files a dbt build depends on (a change means the marts must be rebuilt)."""
+    files = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
+    for sub in ("models", "seeds", "tests", "macros"):
+        files += sorted(p for p in (DBT_DIR / sub).rglob("*") if p.is_file())
+    return files

@@ -8,7 +8,7 @@ import dagster as dg
 
 from conftest import REGIONER_DR, SOURCES
 from orchestration import load as L
-from orchestration.defs import defs
+from orchestration.definitions import defs
 from orchestration.defs.automation import daily_refresh, sources_sensor
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 import subprocess
 import sys
 
@@ -43,8 +44,8 @@ def refreshed(tmp_path_factory):
     base = tmp_path_factory.mktemp("refresh")
     sources, warehouse = base / "sources", base / "warehouse"
     sources.mkdir()
-    for name in (KKR, REGIONER_DR, "catalogue.csv"):
-        shutil.copy(SOURCES / name, sources / name)
+    for path in SOURCES.iterdir():
+        shutil.copy(path, sources / path.name)
     first = _refresh(sources, warehouse)
     return sources, warehouse, first
 
@@ -52,19 +53,21 @@ def refreshed(tmp_path_factory):
 def test_refresh_loads_every_cell_with_passing_checks(refreshed):
     sources, warehouse, first = refreshed
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "2 published" in first.stdout
+    assert "5 published, marts built" in first.stdout
     db = warehouse / "warehouse.duckdb"
-    expected = {f: len(extract_document(sources / f).cells) for f in (KKR, REGIONER_DR)}
+    expected = {f.name: len(extract_document(f).cells) for f in sorted(sources.glob("*.txt"))}
     counts = dict(_query(db, "select file, count(*) from raw.current_cells group by file"))
-    assert counts == expected == {KKR: 2938, REGIONER_DR: 16}
+    assert counts == {k: v for k, v in expected.items() if v}
+    assert counts[KKR] == 2938 and counts[REGIONER_DR] == 16
     # the runs, assets and checks live in the project's DAGSTER_HOME, for `dagster dev`
     instance = _instance(warehouse / "dagster")
     runs = instance.get_runs()
-    assert len(runs) == 2 and all(r.job_name == "refresh_document" for r in runs)
-    assert {r.tags["dagster/partition"] for r in runs} == {KKR, REGIONER_DR}
+    doc_runs = [r for r in runs if r.job_name == "refresh_document"]
+    assert len(doc_runs) == 5 and [r.job_name for r in runs if r not in doc_runs] == ["transform"]
+    assert {r.tags["dagster/partition"] for r in doc_runs} == set(expected)
     record = instance.get_latest_materialization_event(dg.AssetKey("published_document"))
     assert record is not None
-    checks = [e for r in runs for e in instance.all_logs(r.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
+    checks = [e for r in doc_runs for e in instance.all_logs(r.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)]
     by_check = {}
     for e in checks:
         data = e.dagster_event.event_specific_data
@@ -80,10 +83,11 @@ def test_second_refresh_skips_unchanged_documents(refreshed):
     before = _query(db, "select count(*), sum(value) from raw.current_cells")
     second = _refresh(sources, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "2 unchanged" in second.stdout
+    assert "5 unchanged" in second.stdout and "marts up to date" in second.stdout
     assert _query(db, "select count(*), sum(value) from raw.current_cells") == before
     instance = _instance(warehouse / "dagster")
     last = instance.get_runs(limit=1)[0]
+    assert last.job_name == "refresh_document"  # no transform run: nothing changed
     assert "unchanged (sha256" in _run_logs(warehouse / "dagster", last.run_id)
 
 
@@ -92,16 +96,60 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     db = warehouse / "warehouse.duckdb"
     before = _query(db, f"select load_id from raw.documents where file = '{KKR}'")
     cells_before = _query(db, "select count(*), sum(value) from raw.current_cells")
+    mart_before = _query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient")
     shutil.copy(corrupted_kkr / KKR, sources / KKR)
     third = _refresh(sources, warehouse)
     assert third.returncode == 1
     assert f"{KKR}: blocked" in third.stdout and "gx_totals_add_up" in third.stdout
     assert "gx_complete" in third.stdout
+    assert "marts not rebuilt: 1 document(s) blocked" in third.stdout
     logs = "\n".join(_run_logs(warehouse / "dagster", r.run_id) for r in
-                     _instance(warehouse / "dagster").get_runs(limit=2))
+                     _instance(warehouse / "dagster").get_runs(limit=5))
     assert f"{KKR}, Tabel 19, row 'Total', column '2019', line 6758" in logs
     assert f"{KKR}, Tabel 25, row 'Morsø', year 2021" in logs
     # nothing downstream ran: the published load and every published cell are as before
     assert _query(db, f"select load_id from raw.documents where file = '{KKR}'") == before
     assert _query(db, "select count(*), sum(value) from raw.current_cells") == cells_before
+    assert _query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient") == mart_before
     assert _query(db, f"select status from raw.loads where file = '{KKR}' order by started_at desc limit 1") == [("rejected",)]
+
+
+def test_refresh_builds_the_marts_with_dbt_tests_as_checks(refreshed):
+    _, warehouse, first = refreshed
+    db = warehouse / "warehouse.duckdb"
+    assert "marts: built" in first.stdout and "dbt tests passed" in first.stdout
+    assert _query(db, "select udgift_pr_patient_kr, udgift_pr_patient_raw from marts.mart_udgift_pr_patient "
+                      "where speciale = '51' and geo_code = '825' and year = 2023") == [(1043.0, "1.043 kr.")]
+    instance = _instance(warehouse / "dagster")
+    transform = [r for r in instance.get_runs() if r.job_name == "transform"][0]
+    assert transform.status == dg.DagsterRunStatus.SUCCESS
+    checks = instance.all_logs(transform.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    names = {e.dagster_event.event_specific_data.check_name for e in checks}
+    assert "not_null_mart_udgift_pr_patient_udgift_pr_patient_kr" in names and len(names) >= 80
+    assert all(e.dagster_event.event_specific_data.passed for e in checks)
+    mats = instance.all_logs(transform.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    keys = {e.dagster_event.asset_key.to_user_string() for e in mats}
+    assert {"marts/mart_udgift_pr_patient", "marts/mart_udvikling_19_23", "marts/mart_afstemning"} <= keys
+
+
+def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
+    import json
+
+    _, warehouse, _ = refreshed
+    dbt_dir = ROOT / "dbt_project"
+    env = {**os.environ, "WAREHOUSE_DB": str(warehouse / "warehouse.duckdb")}
+    target = tmp_path / "target"
+    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "docs", "generate",
+                           "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
+                           "--target-path", str(target)], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    catalog = json.loads((target / "catalog.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
+    undocumented = []
+    for uid, node in catalog["nodes"].items():
+        doc = manifest["nodes"][uid]
+        if not doc.get("description"):
+            undocumented.append(uid)
+        undocumented += [f"{uid}.{col}" for col in node["columns"]
+                         if not doc["columns"].get(col, {}).get("description")]
+    assert len(catalog["nodes"]) == 18 and undocumented == []

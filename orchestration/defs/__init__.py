@@ -1,20 +1,4 @@
-"""The Dagster definitions: ``dagster dev -m orchestration.defs`` (see the README).
-
-Grouped by integration: ``documents`` (extraction, DuckDB load, GX checks), ``dbt`` (the dbt
-project through dagster-dbt) and ``automation`` (sensors and the schedule).
-"""
-import dagster as dg
-
-from .automation import daily_refresh, marts_sensor, sources_sensor
-from .dbt import dbt_models, dbt_resource, raw_sources, transform_job
-from .documents import (WarehouseResource, gx_checks, published_document, refresh_document_job,
-                        staged_document)
-
-defs = dg.Definitions(
-    assets=[staged_document, published_document, *raw_sources, dbt_models],
-    asset_checks=gx_checks,
-    jobs=[refresh_document_job, transform_job],
-    sensors=[sources_sensor, marts_sensor],
-    schedules=[daily_refresh],
-    resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},
-)
+"""Dagster definitions, grouped by integration: ``documents`` (extraction, DuckDB load, GX
+checks), ``dbt`` (dagster-dbt) and ``automation`` (sensors, schedule). They are put together
+in ``orchestration.definitions`` (kept apart so a refresh with nothing to build does not
+import dbt)."""

@@ -16,7 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .. import settings
 
-DBT_DIR = settings.PROJECT_ROOT / "dbt_project"
+DBT_DIR = settings.DBT_DIR
 MANIFEST = DBT_DIR / "target" / "manifest.json"
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
@@ -26,16 +26,9 @@ def dbt_env() -> dict[str, str]:
     return {**os.environ, "WAREHOUSE_DB": str(settings.database_path().resolve())}
 
 
-def project_files() -> list[Path]:
-    files = [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
-    for sub in ("models", "seeds", "tests", "macros"):
-        files += sorted(p for p in (DBT_DIR / sub).rglob("*") if p.is_file())
-    return files
-
-
 def ensure_manifest() -> Path:
     """Run `dbt parse` if the manifest is missing or older than the project's files."""
-    newest = max(p.stat().st_mtime for p in project_files())
+    newest = max(p.stat().st_mtime for p in settings.dbt_project_files())
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= newest:
         return MANIFEST
     proc = subprocess.run([DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir",

@@ -82,7 +82,9 @@ def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     replaced = loadmod.publish_load(warehouse.db, latest[0],
                                     loadmod.read_catalogue(Path(warehouse.sources)))
     context.log.info(f"{file}: published load {latest[0]}" + (f", replacing {replaced}" if replaced else ""))
-    return dg.MaterializeResult(metadata={"load_id": latest[0], "replaced": replaced or ""})
+    docs = _validator(str(Path(warehouse.warehouse)), warehouse.expectations).build_docs()
+    return dg.MaterializeResult(metadata={"load_id": latest[0], "replaced": replaced or "",
+                                          "data_docs": dg.MetadataValue.url(docs or "")})
 
 
 # -- GX checks --------------------------------------------------------------------------
@@ -173,3 +175,10 @@ refresh_document_job = dg.define_asset_job(
     description="Extract, stage, validate (GX) and publish one document of sources/.",
     executor_def=dg.in_process_executor,  # DuckDB has one writer at a time
 )
+
+
+def document_definitions() -> dg.Definitions:
+    """Only the document assets, checks and job: what a refresh needs when no marts are built
+    (importing dbt costs a second). The full set is orchestration.definitions.defs."""
+    return dg.Definitions(assets=[staged_document, published_document], asset_checks=gx_checks,
+                          jobs=[refresh_document_job], resources={"warehouse": WarehouseResource()})
