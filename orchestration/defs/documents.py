@@ -171,7 +171,6 @@ gx_checks = [_make_check(name, suite, kind, desc) for name, (suite, kind, desc) 
 
 refresh_document_job = dg.define_asset_job(
     "refresh_document", selection=dg.AssetSelection.assets(staged_document, published_document),
-    partitions_def=documents,
     description="Extract, stage, validate (GX) and publish one document of sources/.",
     executor_def=dg.in_process_executor,  # DuckDB has one writer at a time
 )
