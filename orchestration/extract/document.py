@@ -41,6 +41,8 @@ def footnote_definitions(lines: list[str]) -> dict[int, int]:
     """Footnote number -> 1-based line of its first definition ("9 Grundet fejl i ...")."""
     out: dict[int, int] = {}
     for idx, text in enumerate(lines):
+        if not (text[:1].isdigit() or text[1:2].isdigit()):
+            continue  # fast path: a definition starts with its number
         m = FOOTNOTE_DEF_RE.match(text)
         if m and len(text.split()) >= 4:
             out.setdefault(int(m.group(1)), idx + 1)
@@ -77,9 +79,10 @@ class DocumentExtractor:
         self.index = LineIndex(self.lines)
         self.footnotes = footnote_definitions(self.lines)
         self.claimed: set[int] = set()  # 0-based lines inside some table
+        self._headings: list[int] | None = None
 
     def captioned(self) -> list[Table]:
-        caps = [i for i, text in enumerate(self.lines) if CAPTION_RE.match(text)]
+        caps = [i for i, text in enumerate(self.lines) if "Tabel" in text and CAPTION_RE.match(text)]
         tables = []
         for n, idx in enumerate(caps):
             number = CAPTION_RE.match(self.lines[idx]).group(1)
@@ -144,9 +147,16 @@ class DocumentExtractor:
         return start
 
     def _heading_before(self, idx: int) -> str | None:
-        for j in range(idx - 1, max(-1, idx - 400), -1):
-            if HEADING_RE.match(self.lines[j]) and not self.index.cells(j)[2]:
+        """The nearest numbered heading ("1.17 Konsolidering ...") at most 400 lines above."""
+        if self._headings is None:
+            self._headings = [j for j, text in enumerate(self.lines)
+                              if text[:3].strip()[:1].isdigit() and HEADING_RE.match(text)]
+        k = bisect_left(self._headings, idx) - 1
+        while k >= 0 and self._headings[k] > idx - 400:
+            j = self._headings[k]
+            if not self.index.cells(j)[2]:
                 return self.lines[j].strip()
+            k -= 1
         return None
 
     def _after_rejected(self, idx: int, table: Table) -> int:
@@ -168,7 +178,7 @@ class DocumentExtractor:
         tables = []
         # only a line that ends like a cell or holds two years side by side can anchor a block
         maybe = [i for i, text in enumerate(self.lines)
-                 if ends_like_cell(text) or TWO_YEARS_RE.search(text)]
+                 if ends_like_cell(text) or (("19" in text or "20" in text) and TWO_YEARS_RE.search(text))]
         pos = 0
         idx = 0
         n = len(self.lines)

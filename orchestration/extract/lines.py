@@ -17,6 +17,7 @@ FOOTNOTE_DEF_RE = re.compile(r"^\s?(\d{1,2}) [A-ZÆØÅ\u201d\"]\w")
 
 
 _CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
+_DASHES = set("-\u2013\u2212\u2014")
 
 
 @dataclass
@@ -41,33 +42,18 @@ class RawCell:
     annotation: str | None = None
 
 
-class Tokens:
-    """The whitespace-separated tokens of a line, indexed from the left but split off from
-    the right on demand: reading cells stops at the first word, so a long sentence that ends
-    in a figure is not split in full."""
-
-    def __init__(self, text: str):
-        self._text = text
-        self._n = len(text.split())
-        self._from_right: list[Token] = []
-        self._cut = len(text)
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i: int) -> Token:
-        r = self._n - 1 - i
-        got = self._from_right
-        while len(got) <= r:
-            text, end = self._text, self._cut
-            while text[end - 1].isspace():
-                end -= 1
-            start = end - 1
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-            got.append(Token(text[start:end], start, end))
-            self._cut = start
-        return got[r]
+def _tokens_from_right(text: str, words: list[str], count: int) -> list[Token]:
+    """The last `count` tokens of a line (``words`` is ``text.split()``), rightmost first,
+    with their positions: reading cells stops at the first word, so a long sentence that
+    ends in a figure is not located in full. A token is the last occurrence of its word
+    before the next token's start, since only whitespace lies between them."""
+    out: list[Token] = []
+    end = len(text)
+    for w in reversed(words[len(words) - count:]):
+        start = text.rfind(w, 0, end)
+        out.append(Token(w, start, start + len(w)))
+        end = start
+    return out
 
 
 def _from_number(raw: str, num: Number, tok_start: int, tok_end: int, line: int, **kw) -> RawCell:
@@ -102,9 +88,20 @@ def _core(tok: Token, line: int) -> RawCell | None:
 
 
 def ends_like_cell(text: str) -> bool:
-    """Whether a line's last word can be a cell; a line that cannot has no cells."""
+    """Whether a line's last word can be a cell; a line that cannot has no cells. A word
+    ending in a hyphen is a cell only as a lone "-" (not "Frederiks-"), and one ending in ")"
+    only as "(1)"-style (not "(se tabel 5)")."""
     tail = text.rstrip()
-    return bool(tail) and (tail[-1] in _CELL_END or tail.endswith((" kr.", " kr", " uger", " uge")))
+    if not tail:
+        return False
+    last = tail[-1]
+    if last in _CELL_END:
+        if last in _DASHES:
+            return len(tail) == 1 or tail[-2].isspace()
+        if last == ")":
+            return tail.rsplit(None, 1)[-1].startswith("(")
+        return True
+    return tail.endswith((" kr.", " kr", " uger", " uge"))
 
 
 def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
@@ -112,24 +109,30 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     if not ends_like_cell(text):
         tail = text.rstrip()
         return tail.strip(), len(tail), []  # fast path: most lines are prose
-    toks = Tokens(text)
+    words = text.split()
+    n = len(words)
+    # rt[k] is the k-th token from the right; more are split off only when needed
+    rt = _tokens_from_right(text, words, min(n, 8))
     cells: list[RawCell] = []
-    i = len(toks) - 1
-    while i >= 0:
-        tok = toks[i]
+    r = 0  # tokens used so far, from the right
+    while r < n:
+        if r + 4 > len(rt) and len(rt) < n:
+            rt = _tokens_from_right(text, words, min(n, len(rt) * 2))
+        tok = rt[r]
         cell = None
         used = 1
-        if tok.text in UNIT_WORDS and tok.text != "%" and i >= 1:
-            inner = _core(toks[i - 1], line)
+        if tok.text in UNIT_WORDS and tok.text != "%" and r + 1 < n:
+            prev = rt[r + 1]
+            inner = _core(prev, line)
             if inner is not None and inner.read_as != "missing":
-                inner.raw = text[toks[i - 1].start:tok.end]
+                inner.raw = text[prev.start:tok.end]
                 inner.end = tok.end
                 inner.unit = UNIT_WORDS[tok.text]
                 cell, used = inner, 2
-        elif (i >= 2 and toks[i - 1].text == "\u2013" and parse_number(toks[i].text)
-              and parse_number(toks[i - 2].text)):
-            low, high = parse_number(toks[i - 2].text), parse_number(toks[i].text)
-            cell = RawCell(text[toks[i - 2].start:tok.end], toks[i - 2].start, tok.end, line,
+        elif (r + 2 < n and rt[r + 1].text == "\u2013" and parse_number(tok.text)
+              and parse_number(rt[r + 2].text)):
+            low, high = parse_number(rt[r + 2].text), parse_number(tok.text)
+            cell = RawCell(text[rt[r + 2].start:tok.end], rt[r + 2].start, tok.end, line,
                            low=low.value, high=high.value, read_as="range",
                            decimals=max(low.decimals, high.decimals))
             used = 3
@@ -137,13 +140,13 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
             cell = _core(tok, line)
         if cell is None:
             break
-        first = i - used + 1
-        if first >= 1 and toks[first - 1].text.casefold() in LABEL_NUMBER_AFTER:
+        before = r + used  # the token left of the cell, from the right
+        if before < n and rt[before].text.casefold() in LABEL_NUMBER_AFTER:
             break
         cells.append(cell)
-        i -= used
+        r += used
     cells.reverse()
-    label_end = toks[i].end if i >= 0 else 0
+    label_end = rt[r].end if r < n else 0
     return text[:label_end].strip(), label_end, cells
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import geo as geomod
@@ -392,10 +391,11 @@ class TableBuilder:
         return text
 
     # -- cells ---------------------------------------------------------------
-    def _fix_footnote(self, c: RawCell) -> None:
-        """'6959' where the page has footnote 9 below: the figure is 695, marker 9."""
+    def _fix_footnote(self, c: RawCell) -> RawCell:
+        """'6959' where the page has footnote 9 below: the figure is 695, marker 9.
+        Returns the cell, or a corrected copy (cells are shared between candidate tables)."""
         if c.read_as != "integer" or c.value is None or c.unit or not re.fullmatch(r"-?\d{3,}", c.raw):
-            return
+            return c
         digits = c.raw.lstrip("-")
         for k in (2, 1):
             if len(digits) <= k:
@@ -406,25 +406,30 @@ class TableBuilder:
             defined_at = self.footnotes.get(marker)
             if defined_at and 0 < defined_at - c.line <= 120:
                 rest = Decimal(digits[:-k])
-                c.value = -rest if c.raw.startswith("-") else rest
-                c.read_as = f"footnote_marker_stripped:{marker}"
-                c.annotation = f"footnote {marker}"
-                return
+                return replace(c, value=-rest if c.raw.startswith("-") else rest,
+                               read_as=f"footnote_marker_stripped:{marker}",
+                               annotation=f"footnote {marker}")
+        return c
 
     @staticmethod
-    def _fix_row_slips(cells: list[RawCell]) -> None:
-        """'-19.156' among '-19,156'-style cells: a point written for the decimal comma."""
-        commas = [c for c in cells if c.read_as == "decimal_comma"]
+    def _fix_row_slips(cells: list[RawCell | None]) -> list[RawCell | None]:
+        """'-19.156' among '-19,156'-style cells: a point written for the decimal comma.
+        Returns the row's cells, slips replaced by corrected copies."""
+        commas = [c for c in cells if c is not None and c.read_as == "decimal_comma"]
         if len(commas) < 1:
-            return
+            return cells
         usual = Counter(c.decimals for c in commas).most_common(1)[0][0]
+        if usual != 3:
+            return cells
+        out = []
         for c in cells:
-            body = c.raw.lstrip("-\u2212\u2013")
-            if c.read_as == "thousands" and body.count(".") == 1 and "," not in body \
-                    and usual == 3 and not c.unit:
-                c.value = c.value / 1000
-                c.read_as = "thousands_point_as_decimal_slip"
-                c.decimals = 3
+            if c is not None and c.read_as == "thousands" and not c.unit:
+                body = c.raw.lstrip("-\u2212\u2013")
+                if body.count(".") == 1 and "," not in body:
+                    c = replace(c, value=c.value / 1000, read_as="thousands_point_as_decimal_slip",
+                                decimals=3)
+            out.append(c)
+        return out
 
     def _emit(self, rows: list[RawRow], columns: list[str]) -> None:
         t = self.t
@@ -459,11 +464,8 @@ class TableBuilder:
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (
                 geomod.DANMARK if level == "region" else None)
         for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
-            r.cells = [copy(c) if c is not None else None for c in r.cells]  # cells are shared
-            real = [c for c in r.cells if c is not None]
-            for c in real:
-                self._fix_footnote(c)
-            self._fix_row_slips(real)
+            r.cells = self._fix_row_slips([self._fix_footnote(c) if c is not None else None
+                                           for c in r.cells])
             year_units = {c.unit for c, y in zip(r.cells, col_years) if c is not None and y}
             row_year = int(label) if is_year(label) else None
             if is_total and g is None:
