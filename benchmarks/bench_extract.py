@@ -12,9 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
-from orchestration.extract import extract_document
-from orchestration.extract.geo import match_geo
-from orchestration.extract.numbers import parse_number
+from orchestration.extract import clear_caches, extract_document
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
@@ -27,8 +25,7 @@ def main() -> None:
     size = sum(f.stat().st_size for f in files)
     rates, cells = [], 0
     for _ in range(args.repeat):
-        parse_number.cache_clear()  # every run starts cold, as a fresh process would
-        match_geo.cache_clear()
+        clear_caches()  # every run starts cold, as a fresh process would
         start = time.perf_counter()
         cells = sum(len(extract_document(f).cells) for f in files)
         elapsed = time.perf_counter() - start

@@ -3,3 +3,14 @@ from .document import extract_document
 from .model import Cell, DocumentResult, ExtractionError, Problem, Table
 
 __all__ = ["extract_document", "Cell", "DocumentResult", "ExtractionError", "Problem", "Table"]
+
+
+def clear_caches() -> None:
+    """Forget every memoised reading (numbers, geography, headers): a benchmark run starts
+    as cold as a fresh process."""
+    from .geo import match_geo
+    from .header import _families_of
+    from .numbers import parse_number
+
+    for fn in (parse_number, match_geo, _families_of):
+        fn.cache_clear()

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
-from .lines import (CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, TWO_YEARS_RE,
+from .lines import (CELL_END, CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, TWO_YEARS_RE,
                     LineIndex, dehyphenate_join, ends_like_cell)
 from .model import DocumentResult, ExtractionError, Problem, Table
 from .tables import TableBuilder, collect_body, is_prose
 
 HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ]")
 MAX_BLOCK_LINES = 400  # an uncaptioned block is read at most this far past its first row
+# last characters of a line that can end in a cell: figures, "%", "*", "(1)", "-", " kr.",
+# " kr", " uger", " uge" (a cheap test before ends_like_cell)
+_ANCHOR_LAST_CHARS = frozenset(CELL_END | set(".re"))
 BULLET_PREFIXES = ("•", "➢", "-\t", "▪")
 
 
@@ -37,12 +40,17 @@ def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
         return text, "cp1252", [warn]
 
 
-def footnote_definitions(lines: list[str]) -> dict[int, int]:
+def digit_led_lines(lines: list[str]) -> list[int]:
+    """Lines with a digit in the first two characters: the only ones that can be footnote
+    definitions ("9 Grundet ...") or numbered headings (" 1.17 Konsolidering ...")."""
+    return [i for i, text in enumerate(lines) if text[:1].isdigit() or text[1:2].isdigit()]
+
+
+def footnote_definitions(lines: list[str], candidates: list[int] | None = None) -> dict[int, int]:
     """Footnote number -> 1-based line of its first definition ("9 Grundet fejl i ...")."""
     out: dict[int, int] = {}
-    for idx, text in enumerate(lines):
-        if not (text[:1].isdigit() or text[1:2].isdigit()):
-            continue  # fast path: a definition starts with its number
+    for idx in digit_led_lines(lines) if candidates is None else candidates:
+        text = lines[idx]
         m = FOOTNOTE_DEF_RE.match(text)
         if m and len(text.split()) >= 4:
             out.setdefault(int(m.group(1)), idx + 1)
@@ -77,9 +85,11 @@ class DocumentExtractor:
         self.file = path.name
         self.lines = text.splitlines()
         self.index = LineIndex(self.lines)
-        self.footnotes = footnote_definitions(self.lines)
+        self._digit_led = digit_led_lines(self.lines)
+        self.footnotes = footnote_definitions(self.lines, self._digit_led)
         self.claimed: set[int] = set()  # 0-based lines inside some table
         self._headings: list[int] | None = None
+        self._claimed_starts: set[int] = set()  # first line of each claimed range
 
     def captioned(self) -> list[Table]:
         caps = [i for i, text in enumerate(self.lines) if "Tabel" in text and CAPTION_RE.match(text)]
@@ -92,7 +102,7 @@ class DocumentExtractor:
                           "captioned")
             body = collect_body(self.index, body_start, stop)
             TableBuilder(table, body, self.footnotes).build()
-            self.claimed.update(range(idx, max(body.end_line, idx + 1)))
+            self._claim(idx, max(body.end_line, idx + 1))
             tables.append(table)
         return tables
 
@@ -149,8 +159,7 @@ class DocumentExtractor:
     def _heading_before(self, idx: int) -> str | None:
         """The nearest numbered heading ("1.17 Konsolidering ...") at most 400 lines above."""
         if self._headings is None:
-            self._headings = [j for j, text in enumerate(self.lines)
-                              if text[:3].strip()[:1].isdigit() and HEADING_RE.match(text)]
+            self._headings = [j for j in self._digit_led if HEADING_RE.match(self.lines[j])]
         k = bisect_left(self._headings, idx) - 1
         while k >= 0 and self._headings[k] > idx - 400:
             j = self._headings[k]
@@ -174,11 +183,24 @@ class DocumentExtractor:
                 return j
         return stop
 
+    def _next_claimed(self, idx: int, limit: int) -> int:
+        """The first claimed line after idx, or limit."""
+        starts = sorted(self._claimed_starts)
+        k = bisect_right(starts, idx)
+        return min(starts[k], limit) if k < len(starts) else limit
+
+    def _claim(self, start: int, end: int) -> None:
+        if end > start:
+            self.claimed.update(range(start, end))
+            self._claimed_starts.add(start)
+
     def blocks(self) -> list[Table]:
         tables = []
         # only a line that ends like a cell or holds two years side by side can anchor a block
-        maybe = [i for i, text in enumerate(self.lines)
-                 if ends_like_cell(text) or (("19" in text or "20" in text) and TWO_YEARS_RE.search(text))]
+        tails = map(str.rstrip, self.lines)
+        maybe = [i for i, tail in enumerate(tails)
+                 if tail and tail[-1] in _ANCHOR_LAST_CHARS and ends_like_cell(tail)
+                 or ("19" in tail or "20" in tail) and TWO_YEARS_RE.search(tail)]
         pos = 0
         idx = 0
         n = len(self.lines)
@@ -191,9 +213,7 @@ class DocumentExtractor:
                 idx += 1
                 continue
             start = self._header_start(idx)
-            stop = idx + 1
-            while stop < min(n, idx + MAX_BLOCK_LINES) and stop not in self.claimed:
-                stop += 1
+            stop = self._next_claimed(idx, min(n, idx + MAX_BLOCK_LINES))
             body = collect_body(self.index, start, stop)
             if not body.rows or sum(1 for r in body.rows if r.cell_lines) < 1:
                 idx += 1
@@ -213,7 +233,7 @@ class DocumentExtractor:
                 for c in table.cells:
                     c.caption = table.caption
                 tables.append(table)
-                self.claimed.update(range(start, end))
+                self._claim(start, end)
                 idx = max(end, idx + 1)
             else:
                 idx = self._after_rejected(idx, table)

@@ -9,6 +9,7 @@ columns the data rows have wins.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lines import year_run_indices
 from .numbers import is_year
@@ -62,13 +63,19 @@ def _segments(toks: list[str], starts: list[int]) -> list[str]:
     return [" ".join(toks[bounds[k]:bounds[k + 1]]) for k in range(len(starts))]
 
 
+@lru_cache(maxsize=2048)
+def _families_of(text: str) -> tuple[tuple[int, ...], ...]:
+    """_families of a header text, cached: a table's header is tried many times over."""
+    return tuple(tuple(f) for f in _families(text.split()))
+
+
 def segment_header(text: str, ncols: int, blank_stub: bool = False) -> tuple[str, list[str]] | None:
     """Return (stub, column labels) with exactly ``ncols`` labels, or None.
     ``blank_stub``: the header line began with white space, so the stub cell is likely empty."""
     toks = text.split()
     if ncols <= 0:
         return None
-    for starts in _families(toks):
+    for starts in map(list, _families_of(text)):
         segs = _segments(toks, starts)
         stub_before = " ".join(toks[:starts[0]])
         options = []
@@ -89,9 +96,8 @@ def segment_header(text: str, ncols: int, blank_stub: bool = False) -> tuple[str
 
 def header_candidates(text: str) -> list[int]:
     """Column counts the header could have, most likely first."""
-    toks = text.split()
     out: list[int] = []
-    for starts in _families(toks):
+    for starts in _families_of(text):
         segs = len(starts)
         for n in ([segs - 1] if starts[0] == 0 else []) + [segs]:
             for m in range(1, n + 1):

@@ -16,7 +16,7 @@ CAPTION_RE = re.compile(r"^\s*Tabel\s+(\d+[A-Z]?)\s*[:.]\s*(\S.*?)\s*$")
 FOOTNOTE_DEF_RE = re.compile(r"^\s?(\d{1,2}) [A-ZÆØÅ\u201d\"]\w")
 
 
-_CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
+CELL_END = _CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
 _DASHES = set("-\u2013\u2212\u2014")
 
 

@@ -200,11 +200,18 @@ def is_prose(s: str) -> bool:
     return len(words) >= 9 and lower >= len(words) / 2
 
 
-def _choose_ncols(header_text: str, rows: list[RawRow]) -> int | None:
+def _row_counts(rows: list[RawRow]) -> list[int]:
+    """Cells per full row (what the header's column count must match)."""
     counts = [r.ncells for r in rows if r.label_parts and len(r.cell_lines) == 1]
     # a cells-only row led by a year or a range ("2025 27 19 8", "0-2 45 15") has that as its label
     counts += [r.ncells - (1 if r.cell_lines[0][0].read_as == "range" or is_year(r.cell_lines[0][0].raw)
                            else 0) for r in rows if r.cells_only]
+    return counts
+
+
+def _choose_ncols(header_text: str, rows: list[RawRow], counts: list[int] | None = None) -> int | None:
+    if counts is None:
+        counts = _row_counts(rows)
     if not counts:
         return None
     # the widest column count the header allows that full rows confirm
@@ -245,6 +252,7 @@ class TableBuilder:
         first = rows[0]
         max_k = min(3, len(lines))
         max_j = len(lines) - 1 if self.t.kind == "block" else 0
+        counts = _row_counts(rows)
         for j in range(0, max_j + 1):
             ks = list(range(1, max_k + 1))
             year_led = first.cells_only and first.cell_lines and (
@@ -255,7 +263,7 @@ class TableBuilder:
                 if (not head and lines) or any(is_year_run_header(x[0].strip()) for x in lines[len(lines) - k:]):
                     continue
                 text = dehyphenate_join([h[0] for h in head])
-                ncols = _choose_ncols(text, rows)
+                ncols = _choose_ncols(text, rows, counts)
                 if ncols is None:
                     return None
                 blank = bool(head) and head[0][0][:1].isspace() and self.t.kind == "captioned"
