@@ -8,9 +8,9 @@ __all__ = ["extract_document", "Cell", "DocumentResult", "ExtractionError", "Pro
 def clear_caches() -> None:
     """Forget every memoised reading (numbers, geography, headers): a benchmark run starts
     as cold as a fresh process."""
-    from .geo import match_geo
+    from .geo import is_total_label, match_geo
     from .header import _families_of
     from .numbers import parse_number
 
-    for fn in (parse_number, match_geo, _families_of):
+    for fn in (parse_number, match_geo, is_total_label, _families_of):
         fn.cache_clear()

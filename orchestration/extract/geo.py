@@ -74,6 +74,7 @@ def _distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+@lru_cache(maxsize=4096)
 def is_total_label(label: str) -> bool:
     folded = fold(label)
     return (

@@ -42,17 +42,18 @@ class RawCell:
     annotation: str | None = None
 
 
-def _tokens_from_right(text: str, words: list[str], count: int) -> list[Token]:
-    """The last `count` tokens of a line (``words`` is ``text.split()``), rightmost first,
-    with their positions: reading cells stops at the first word, so a long sentence that
-    ends in a figure is not located in full. A token is the last occurrence of its word
-    before the next token's start, since only whitespace lies between them."""
-    out: list[Token] = []
-    end = len(text)
-    for w in reversed(words[len(words) - count:]):
-        start = text.rfind(w, 0, end)
-        out.append(Token(w, start, start + len(w)))
-        end = start
+def _tokens_from_right(text: str, words: list[str], count: int, out: list[Token]) -> list[Token]:
+    """Extend ``out`` (the tokens of a line located so far, rightmost first) to ``count``
+    tokens; ``words`` is ``text.split()``. Reading cells stops at the first word, so a long
+    sentence that ends in a figure is not located in full. A token is the last occurrence of
+    its word before the next token's start, since only whitespace lies between them."""
+    end = out[-1].start if out else len(text)
+    n = len(words)
+    for k in range(n - 1 - len(out), n - 1 - count, -1):
+        w = words[k]
+        begin = text.rfind(w, 0, end)
+        out.append(Token(w, begin, begin + len(w)))
+        end = begin
     return out
 
 
@@ -112,12 +113,12 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     words = text.split()
     n = len(words)
     # rt[k] is the k-th token from the right; more are split off only when needed
-    rt = _tokens_from_right(text, words, min(n, 8))
+    rt = _tokens_from_right(text, words, min(n, 4), [])
     cells: list[RawCell] = []
     r = 0  # tokens used so far, from the right
     while r < n:
         if r + 4 > len(rt) and len(rt) < n:
-            rt = _tokens_from_right(text, words, min(n, len(rt) * 2))
+            _tokens_from_right(text, words, min(n, len(rt) * 2), rt)
         tok = rt[r]
         cell = None
         used = 1
