@@ -2,6 +2,7 @@
 
     warehouse extract PATH... [--format table|csv] [--output FILE]
     warehouse refresh [--sources DIR] [--warehouse DIR]
+    warehouse sql ["QUERY"] [--format table|csv|json] [--warehouse DIR]
 
 ``refresh`` is the full refresh: the Dagster job ``refresh_document`` for every document in
 the sources folder (extract, stage in DuckDB, validate with Great Expectations, publish).
@@ -61,10 +62,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not source_files([sources]):
         print(f"no documents in {sources}", file=sys.stderr)
         return 2
-    from .refresh import run_refresh  # Dagster is imported only for a refresh
+    from .refresh import RefreshBusy, run_refresh  # Dagster is imported only for a refresh
 
     start = time.perf_counter()
-    runs = run_refresh(sources, target)
+    try:
+        runs = run_refresh(sources, target)
+    except RefreshBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     db = settings.database_path(target)
     counts = {o: sum(1 for r in runs if r.outcome == o)
               for o in ("published", "unchanged", "blocked", "failed", "built")}
@@ -72,6 +77,29 @@ def cmd_refresh(args: argparse.Namespace) -> int:
           + ", ".join(f"{n} {o}" if o != "built" else "marts built" for o, n in counts.items() if n)
           + f"; warehouse: {db}")
     return 1 if counts["blocked"] or counts["failed"] else 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from .publish import published_path
+    from .sql import SqlError, connect_published, interactive, render, run_query
+
+    target = Path(args.warehouse) if args.warehouse else default_warehouse()
+    try:
+        con = connect_published(published_path(target))
+    except SqlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if not args.query:
+            return interactive(con, args.format)
+        try:
+            render(*run_query(con, args.query), args.format)
+        except SqlError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     rf.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
     rf.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
     rf.set_defaults(func=cmd_refresh)
+    sq = sub.add_parser("sql", help="read-only SQL on the published warehouse (interactive without a query)")
+    sq.add_argument("query", nargs="?", help="one SQL statement; without it, read statements from stdin")
+    sq.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sq.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
+    sq.set_defaults(func=cmd_sql)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -6,12 +6,12 @@ project through dagster-dbt) and ``automation`` (sensors and the schedule).
 import dagster as dg
 
 from .defs.automation import daily_refresh, marts_sensor, sources_sensor
-from .defs.dbt import dbt_models, dbt_resource, raw_sources, transform_job
+from .defs.dbt import dbt_models, dbt_resource, published_warehouse, raw_sources, transform_job
 from .defs.documents import (WarehouseResource, gx_checks, published_document, refresh_document_job,
                              staged_document)
 
 defs = dg.Definitions(
-    assets=[staged_document, published_document, *raw_sources, dbt_models],
+    assets=[staged_document, published_document, *raw_sources, dbt_models, published_warehouse],
     asset_checks=gx_checks,
     jobs=[refresh_document_job, transform_job],
     sensors=[sources_sensor, marts_sensor],

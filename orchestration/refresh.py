@@ -96,6 +96,11 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> Docume
     fingerprint, has_marts = _marts_fingerprint(db)
     if has_marts and state.exists() and state.read_text() == fingerprint:
         log("marts up to date: no document published and the dbt project unchanged since the last build")
+        from .publish import current_publish_id, publish
+
+        if current_publish_id(Path(warehouse)) is None:
+            result = publish(Path(warehouse))
+            log(f"published {result.publish_id} (there was no published copy)")
         return None
     import dagster as dg
 
@@ -111,7 +116,12 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> Docume
     failed = [c.check_name for c in checks if not c.passed]
     if result.success and not failed:
         state.write_text(fingerprint)
-        outcome, detail = "built", f"{mats} dbt assets built, {len(checks)} dbt tests passed"
+        publish_ids = [e.event_specific_data.materialization.metadata["publish_id"].value
+                       for e in result.all_events
+                       if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+                       and e.asset_key == dg.AssetKey("published_warehouse")]
+        outcome, detail = "built", (f"{mats - len(publish_ids)} dbt assets built, {len(checks)} dbt tests "
+                                    f"passed; published {publish_ids[0] if publish_ids else '?'}")
     else:
         outcome = "failed"
         detail = ("dbt tests failed: " + ", ".join(failed)) if failed else "dbt build failed (see the run log)"
@@ -120,7 +130,24 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> Docume
     return run
 
 
+class RefreshBusy(Exception):
+    """Another refresh holds the warehouse folder."""
+
+
 def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
+    """One refresh at a time per warehouse folder (a lock file); raises RefreshBusy."""
+    import fcntl
+
+    Path(warehouse).mkdir(parents=True, exist_ok=True)
+    with open(Path(warehouse) / ".refresh.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RefreshBusy(f"another refresh is running on {warehouse}") from exc
+        return _run_refresh(sources, warehouse, log)
+
+
+def _run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
     home = prepare_environment(sources, warehouse)
     import dagster as dg
 

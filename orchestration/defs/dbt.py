@@ -70,8 +70,25 @@ raw_sources = [dg.AssetSpec(key=["raw", name], description=desc, group_name="raw
                             deps=["published_document"], kinds={"duckdb"})
                for name, desc in RAW_SOURCES.items()]
 
+
+
+@dg.asset(deps=[dbt_models], group_name="serve", kinds={"duckdb", "parquet", "html"})
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """The read-only copy readers open (warehouse/published.duckdb), switched atomically after
+    a complete dbt build, with the marts as Parquet and the HTML report."""
+    from ..publish import publish
+
+    result = publish(settings.warehouse_dir())
+    context.log.info(f"published {result.publish_id} to {result.path} ({result.seconds:.1f} s)")
+    return dg.MaterializeResult(metadata={
+        "publish_id": result.publish_id, "path": dg.MetadataValue.path(str(result.path)),
+        "mart_tables": len(result.tables), "parquet": dg.MetadataValue.path(str(result.parquet_dir)),
+        "report": dg.MetadataValue.path(str(result.report) if result.report else ""),
+    })
+
+
 transform_job = dg.define_asset_job(
-    "transform", selection=dg.AssetSelection.assets(dbt_models),
-    description="dbt build: staging, dimensions, marts and their tests on the published documents.",
+    "transform", selection=dg.AssetSelection.assets(dbt_models, published_warehouse),
+    description="dbt build (staging, dimensions, marts and their tests), then publish the read-only copy.",
     executor_def=dg.in_process_executor,
 )

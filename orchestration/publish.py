@@ -1,0 +1,139 @@
+"""Publishing the warehouse for readers (no Dagster here).
+
+A refresh writes only the build file (``warehouse/warehouse.duckdb``). Publishing copies it,
+when it is complete and validated, to a new file, stamps every mart table with the publish id,
+exports the marts to Parquet and renders the HTML report, and only then renames the copy over
+``warehouse/published.duckdb`` (an atomic rename on the same file system). So:
+
+* readers see the old state or the new one, never a mix: each file is complete before its name
+  is taken, and every mart row carries the publish id of its file;
+* a reader holding the old file open keeps reading it (the rename does not touch the open
+  file) and never blocks the next publish: nothing opens ``published.duckdb`` for writing;
+* a refresh that fails, is blocked or is killed before the rename leaves the published file
+  as it was (at worst a ``.tmp`` file is left behind, removed by the next publish).
+
+Parquet files go to ``warehouse/parquet/<publish id>/`` and ``warehouse/parquet/current`` is
+a symbolic link switched atomically to the newest; the report goes to
+``warehouse/report/<publish id>/`` with ``warehouse/report/current`` likewise.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import load as loadmod
+from . import settings
+
+PUBLISHED_NAME = "published.duckdb"
+KEEP_VERSIONS = 2  # parquet and report folders kept: the current one and the one before
+
+
+@dataclass
+class PublishResult:
+    publish_id: str
+    path: Path
+    tables: list[str]
+    parquet_dir: Path
+    report: Path | None
+    seconds: float
+
+
+def published_path(warehouse: Path | None = None) -> Path:
+    return (warehouse or settings.warehouse_dir()) / PUBLISHED_NAME
+
+
+def _switch_link(folder: Path, target_name: str) -> None:
+    """Point folder/current at folder/target_name atomically; drop older versions."""
+    link = folder / "current"
+    tmp = folder / f".current-{uuid.uuid4().hex[:8]}"
+    os.symlink(target_name, tmp)
+    os.replace(tmp, link)
+    versions = sorted((p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()),
+                      key=lambda p: p.stat().st_mtime)
+    for old in versions[:-KEEP_VERSIONS]:
+        if old.name != target_name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult:
+    """Publish the build file of a warehouse folder (see the module's docstring)."""
+    start = time.perf_counter()
+    warehouse = Path(warehouse or settings.warehouse_dir())
+    build = settings.database_path(warehouse)
+    now = datetime.now(timezone.utc)
+    publish_id = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    for stale in warehouse.glob(f".{PUBLISHED_NAME}-*.tmp"):
+        stale.unlink(missing_ok=True)  # left by a publish that was killed
+    tmp = warehouse / f".{PUBLISHED_NAME}-{publish_id}.tmp"
+
+    con = loadmod.connect(build)  # waits while another writer holds the build file
+    try:
+        con.execute("checkpoint")  # everything in the file itself, nothing left in the WAL
+        shutil.copyfile(build, tmp)
+    finally:
+        con.close()
+
+    import duckdb
+
+    pub = duckdb.connect(str(tmp))
+    try:
+        tables = [r[0] for r in pub.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_type = 'BASE TABLE' order by table_name").fetchall()]
+        if not tables:
+            raise RuntimeError(f"{build}: no marts to publish (has the dbt build run?)")
+        pub.execute("create schema if not exists meta")
+        docs = pub.execute("select count(*) from raw.documents").fetchone()[0]
+        pub.execute("create or replace table meta.publish as select ? as publish_id, "
+                    "?::timestamptz as published_at, ? as documents, ? as mart_tables",
+                    [publish_id, now, docs, len(tables)])
+        for t in tables:
+            pub.execute(f"alter table marts.{t} add column publish_id varchar default '{publish_id}'")
+        parquet_root = warehouse / "parquet"
+        parquet_dir = parquet_root / publish_id
+        parquet_dir.mkdir(parents=True, exist_ok=True)
+        for t in tables:
+            pub.execute(f"copy marts.{t} to '{parquet_dir / (t + '.parquet')}' (format parquet)")
+        pub.execute("checkpoint")
+    finally:
+        pub.close()
+    _fsync(tmp)
+    report_path = None
+    if report:
+        from .report_html import render_report
+
+        report_dir = warehouse / "report" / publish_id
+        report_path = render_report(tmp, report_dir)
+    os.replace(tmp, published_path(warehouse))  # the moment readers switch
+    _switch_link(parquet_root, publish_id)
+    if report:
+        _switch_link(warehouse / "report", publish_id)
+    return PublishResult(publish_id, published_path(warehouse), tables, parquet_root / "current",
+                         (warehouse / "report" / "current" / report_path.name) if report_path else None,
+                         time.perf_counter() - start)
+
+
+def current_publish_id(warehouse: Path | None = None) -> str | None:
+    path = published_path(warehouse)
+    if not path.exists():
+        return None
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("select publish_id from meta.publish").fetchone()[0]
+    finally:
+        con.close()
