@@ -4,7 +4,7 @@ GX runs on pandas frames built by ``orchestration.checks`` from the staged rows 
 (GX's SQL datasource is not used on DuckDB). The GX project lives in ``warehouse/gx``: the
 suites are copied in from ``expectations/`` (the versioned source), and every validation is
 stored there and rendered into Data Docs at ``warehouse/gx/uncommitted/data_docs/local_site``
-(after a failing suite, and once per published document: rendering is the slow part).
+(after a failing suite, and once per publish of the warehouse: rendering is the slow part).
 """
 from __future__ import annotations
 

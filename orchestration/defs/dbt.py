@@ -80,10 +80,15 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
 
     result = publish(settings.warehouse_dir())
     context.log.info(f"published {result.publish_id} to {result.path} ({result.seconds:.1f} s)")
+    # the GX Data Docs, rendered once per publish (a failing check renders them at once)
+    from .documents import _validator
+
+    docs = _validator(str(settings.warehouse_dir()), str(settings.expectations_dir())).build_docs()
     return dg.MaterializeResult(metadata={
         "publish_id": result.publish_id, "path": dg.MetadataValue.path(str(result.path)),
         "mart_tables": len(result.tables), "parquet": dg.MetadataValue.path(str(result.parquet_dir)),
         "report": dg.MetadataValue.path(str(result.report) if result.report else ""),
+        "gx_data_docs": dg.MetadataValue.url(docs or ""),
     })
 
 

@@ -82,9 +82,7 @@ def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     replaced = loadmod.publish_load(warehouse.db, latest[0],
                                     loadmod.read_catalogue(Path(warehouse.sources)))
     context.log.info(f"{file}: published load {latest[0]}" + (f", replacing {replaced}" if replaced else ""))
-    docs = _validator(str(Path(warehouse.warehouse)), warehouse.expectations).build_docs()
-    return dg.MaterializeResult(metadata={"load_id": latest[0], "replaced": replaced or "",
-                                          "data_docs": dg.MetadataValue.url(docs or "")})
+    return dg.MaterializeResult(metadata={"load_id": latest[0], "replaced": replaced or ""})
 
 
 # -- GX checks --------------------------------------------------------------------------

@@ -1,0 +1,229 @@
+"""Serving: the published read-only copy, `warehouse sql`, Parquet, the HTML report in headless
+Chromium, readers during refreshes, and a refresh killed with SIGKILL."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT, SOURCES
+
+MARTS = ["mart_udgift_pr_patient", "mart_udvikling_19_23", "mart_afstemning", "dim_kommune"]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# a document with no tables: changing it makes a refresh load, build and publish again
+PROSE_DOC = "002_a15994a133d0f63f.txt"
+
+
+def _env():
+    return {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
+
+
+def _cmd(*args):
+    return [sys.executable, "-m", "orchestration.cli", *args]
+
+
+def _refresh(sources, warehouse):
+    return subprocess.run(_cmd("refresh", "--sources", str(sources), "--warehouse", str(warehouse)),
+                          cwd=ROOT, env=_env(), capture_output=True, text=True)
+
+
+def _touch(doc: Path, n: int) -> None:
+    """Change a document (a line appended) so the next refresh has something to publish."""
+    text = (SOURCES / doc.name).read_text(encoding="utf-8")
+    doc.write_text(text + f"\nÆndring {n}\n", encoding="utf-8")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    base = tmp_path_factory.mktemp("serve")
+    sources, warehouse = base / "sources", base / "warehouse"
+    shutil.copytree(SOURCES, sources)
+    proc = _refresh(sources, warehouse)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return sources, warehouse
+
+
+def _publish_ids(path: Path, tables=MARTS) -> set[str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        ids = {con.execute("select publish_id from meta.publish").fetchone()[0]}
+        for t in tables:
+            ids |= {r[0] for r in con.execute(f"select distinct publish_id from marts.{t}").fetchall()}
+        return ids
+    finally:
+        con.close()
+
+
+def test_published_copy_parquet_and_report(served):
+    _, warehouse = served
+    published = warehouse / "published.duckdb"
+    ids = _publish_ids(published)
+    assert len(ids) == 1  # meta.publish and every mart carry the same publish id
+    (publish_id,) = ids
+    parquet = warehouse / "parquet" / "current"
+    assert os.readlink(parquet) == publish_id
+    con = duckdb.connect()
+    rows = con.execute(f"select udgift_pr_patient_kr, publish_id from '{parquet}/mart_udgift_pr_patient.parquet' "
+                       "where speciale = '51' and geo_code = '825' and year = 2023").fetchall()
+    assert rows == [(1043, publish_id)]
+    assert {p.stem for p in parquet.glob("*.parquet")} >= {"mart_udgift_pr_patient", "mart_udvikling_19_23",
+                                                            "mart_afstemning", "mart_budget_prioriteringer"}
+    report = warehouse / "report" / "current" / "index.html"
+    assert publish_id in report.read_text(encoding="utf-8")
+
+
+def test_warehouse_sql_formats_and_refuses_writes(served):
+    _, warehouse = served
+    q = ("select geo_name, udgift_pr_patient_kr from marts.mart_udgift_pr_patient where speciale = '62' "
+         "and year = 2023 and geo_level = 'kommune' order by udgift_pr_patient_kr desc limit 1")
+    table = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), q), cwd=ROOT, env=_env(),
+                           capture_output=True, text=True)
+    assert table.returncode == 0 and "Morsø" in table.stdout and "15023" in table.stdout
+    as_json = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "--format", "json", q), cwd=ROOT,
+                             env=_env(), capture_output=True, text=True)
+    assert json.loads(as_json.stdout) == [{"geo_name": "Morsø", "udgift_pr_patient_kr": 15023}]
+    as_csv = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "--format", "csv", q), cwd=ROOT,
+                            env=_env(), capture_output=True, text=True)
+    assert as_csv.stdout == "geo_name,udgift_pr_patient_kr\nMorsø,15023\n"
+    write = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "drop table marts.dim_region"),
+                           cwd=ROOT, env=_env(), capture_output=True, text=True)
+    assert write.returncode == 1 and "read-only" in write.stderr
+    session = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "--format", "csv"), cwd=ROOT,
+                             env=_env(), capture_output=True, text=True,
+                             input="select count(*) as n\nfrom marts.dim_kommune;\n\\q\n")
+    assert session.returncode == 0 and session.stdout == "n\n11\n"
+
+
+def test_sqlalchemy_read_only_connection_as_superset_uses(served):
+    import sqlalchemy as sa
+
+    _, warehouse = served
+    engine = sa.create_engine(f"duckdb:///{warehouse / 'published.duckdb'}",
+                              connect_args={"read_only": True})
+    with engine.connect() as conn:
+        n = conn.execute(sa.text("select count(*) from marts.mart_udvikling_19_23")).scalar()
+        assert n > 300
+        with pytest.raises(sa.exc.DBAPIError, match="read-only"):
+            conn.execute(sa.text("delete from marts.dim_region"))
+    engine.dispose()
+
+
+def test_report_renders_its_charts_in_headless_chromium(served, tmp_path):
+    assert CHROMIUM, "chromium is not installed (Debian: apt-get install chromium); ./dev test installs it"
+    _, warehouse = served
+    report = (warehouse / "report" / "current" / "index.html").resolve()
+    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=15000",
+                           "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = proc.stdout
+    for chart in ("udgift-pr-patient-chart", "udvikling-19-23-chart", "afstemning-chart"):
+        start = dom.index(f'id="{chart}"')
+        section = dom[start:dom.find("</section>", start)]
+        # plotly has drawn the chart: its SVG layers and at least one trace are in the DOM
+        assert 'class="main-svg"' in section and ('class="trace' in section or "class='trace" in section), chart
+    assert dom.count('class="main-svg"') >= 6
+
+
+READER = r"""
+import json, sys, time, duckdb
+path, stop_file, out, hold = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "hold"
+marts = ["mart_udgift_pr_patient", "mart_udvikling_19_23", "mart_afstemning", "dim_kommune"]
+queries = failures = mixed = 0
+seen, errors = set(), []
+con = duckdb.connect(path, read_only=True) if hold else None
+import os
+while not os.path.exists(stop_file):
+    try:
+        c = con or duckdb.connect(path, read_only=True)
+        ids = {c.execute("select publish_id from meta.publish").fetchone()[0]}
+        for t in marts:
+            ids |= {r[0] for r in c.execute(f"select distinct publish_id from marts.{t}").fetchall()}
+        c.execute("select geo_name, udgift_pr_patient_kr from marts.mart_udgift_pr_patient "
+                  "where speciale = '62' and year = 2023 order by 2 desc limit 3").fetchall()
+        if con is None:
+            c.close()
+        queries += 1
+        seen |= ids
+        if len(ids) != 1:
+            mixed += 1
+    except Exception as exc:
+        failures += 1
+        errors.append(str(exc)[:200])
+    time.sleep(0.05)
+json.dump({"queries": queries, "failures": failures, "mixed": mixed, "seen": sorted(seen),
+           "errors": errors[:5]}, open(out, "w"))
+"""
+
+
+def test_readers_never_fail_or_see_a_mix_during_five_refreshes(served, tmp_path):
+    sources, warehouse = served
+    published = warehouse / "published.duckdb"
+    script = tmp_path / "reader.py"
+    script.write_text(READER, encoding="utf-8")
+    stop = tmp_path / "stop"
+    readers = [subprocess.Popen([sys.executable, str(script), str(published), str(stop),
+                                 str(tmp_path / f"reader{i}.json"), "hold" if i < 2 else "reconnect"])
+               for i in range(4)]
+    ids = [_publish_ids(published)]
+    try:
+        for n in range(5):
+            _touch(sources / PROSE_DOC, n)
+            proc = _refresh(sources, warehouse)
+            assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+            assert "marts: built" in proc.stdout
+            ids.append(_publish_ids(published))
+    finally:
+        stop.write_text("stop")
+        for r in readers:
+            r.wait(timeout=60)
+    results = [json.loads((tmp_path / f"reader{i}.json").read_text()) for i in range(4)]
+    assert all(len(s) == 1 for s in ids) and len(set().union(*ids)) == 6  # six distinct publishes
+    for i, res in enumerate(results):
+        assert res["failures"] == 0, res["errors"]
+        assert res["mixed"] == 0
+        assert res["queries"] > 20
+    # readers that reconnect saw the publishes change under them; readers holding the file open
+    # kept one consistent state and never blocked a publish
+    assert all(len(res["seen"]) >= 3 for res in results[2:])
+    assert all(len(res["seen"]) == 1 for res in results[:2])
+
+
+def test_refresh_killed_mid_way_leaves_the_published_copy_and_the_next_one_succeeds(served):
+    sources, warehouse = served
+    published = warehouse / "published.duckdb"
+    before_sha, before_ids = _sha(published), _publish_ids(published)
+    _touch(sources / PROSE_DOC, 99)
+    proc = subprocess.Popen(_cmd("refresh", "--sources", str(sources), "--warehouse", str(warehouse)),
+                            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    # kill it (and dbt under it) while it builds the marts, before it can publish
+    deadline = time.monotonic() + 120
+    for line in proc.stdout:
+        if "dbt=" in line or "Running with dbt" in line or time.monotonic() > deadline:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert _sha(published) == before_sha and _publish_ids(published) == before_ids
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("select count(*) from marts.mart_udgift_pr_patient").fetchone()[0] > 300
+    con.close()
+    after = _refresh(sources, warehouse)
+    assert after.returncode == 0, after.stdout[-2000:] + after.stderr[-2000:]
+    assert "marts: built" in after.stdout
+    new_ids = _publish_ids(published)
+    assert len(new_ids) == 1 and new_ids != before_ids
