@@ -1,0 +1,46 @@
+"""The marts know no years: a next edition of the practice plan (every year one later,
+2020-2024) gets its udvikling rows with no code change."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import KKR, ROOT, SOURCES
+from orchestration import load as L
+
+
+def _shift_years(text: str) -> str:
+    text = re.sub(r"\b(2019|2020|2021|2022|2023)\b", lambda m: str(int(m.group()) + 1), text)
+    return re.sub(r"\b(19|20)-23\b", lambda m: f"{int(m.group(1)) + 1}-24", text)
+
+
+def test_next_edition_gets_udvikling_20_24_rows(tmp_path):
+    doc = tmp_path / KKR
+    doc.write_text(_shift_years((SOURCES / KKR).read_text(encoding="utf-8")), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    L.publish_load(db, L.stage_document(db, doc).load_id)
+    dbt_dir = ROOT / "dbt_project"
+    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "build", "--exclude", "test_type:singular",
+                           "--project-dir", str(dbt_dir),
+                           "--profiles-dir", str(dbt_dir), "--target-path", str(tmp_path / "target")],
+                          env={**os.environ, "WAREHOUSE_DB": str(db)}, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    con = L.connect(db, read_only=True)
+    try:
+        periods = con.execute("select from_year, to_year, row_level, count(*) from marts.mart_udvikling_19_23 "
+                              "group by all order by all").fetchall()
+        laesoe = con.execute("select udgift_pr_patient_kr from marts.mart_udgift_pr_patient where "
+                             "speciale = '51' and geo_code = '825' and year = 2024").fetchall()
+        region = con.execute("select value_from, value_to, printed_udvikling from marts.mart_udvikling_19_23 "
+                             "where speciale = '51' and measure = 'udgift_pr_patient_kr' and geo_code = '1081' "
+                             "and row_level = 'kommune'").fetchall()
+    finally:
+        con.close()
+    # the singular tests pin 2023 values of this edition, so they are left out; the generic
+    # tests run. Kommune tables now run 2020-2024 and region tables 2021-2024, as the new headers say
+    assert [(a, b, lvl) for a, b, lvl, _ in periods] == [(2020, 2024, "kommune"), (2021, 2024, "region")]
+    assert laesoe == [(1043,)]  # the figure printed for the last year, now labelled 2024
+    assert [(float(a), float(b), float(p)) for a, b, p in region] == [(872.0, 924.0, 6.0)]
