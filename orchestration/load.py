@@ -24,7 +24,7 @@ import pandas as pd
 
 from .extract import extract_document
 from .extract import geo as geomod
-from .extract.model import DocumentResult, ExtractionError
+from .extract.model import DocumentResult
 from .extract.numbers import format_decimal
 
 EXTRACTOR_VERSION = "1"
@@ -368,15 +368,3 @@ def load_cells(db_path: Path, load_id: str) -> pd.DataFrame:
                            "col_index", [load_id]).df()
     finally:
         con.close()
-
-
-def load_tables(db_path: Path, load_id: str) -> pd.DataFrame:
-    con = connect(db_path)
-    try:
-        return con.execute("select * from raw.tables where load_id = ?", [load_id]).df()
-    finally:
-        con.close()
-
-
-__all__ = ["LoadError", "StageResult", "connect", "file_sha256", "load_cells", "load_tables",
-           "publish_load", "read_catalogue", "reject_load", "stage_document", "ExtractionError"]

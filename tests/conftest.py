@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,3 +99,25 @@ def corrupted_kkr(tmp_path) -> Path:
     text = corrupt(text, *MORSOE_2021)
     (folder / KKR).write_text(text, encoding="utf-8")
     return folder
+
+
+def shift_years(text: str) -> str:
+    """The same document one edition later: every year 2019-2023 one later, "19-23" -> "20-24"."""
+    text = re.sub(r"\b(2019|2020|2021|2022|2023)\b", lambda m: str(int(m.group()) + 1), text)
+    return re.sub(r"\b(19|20)-23\b", lambda m: f"{int(m.group(1)) + 1}-24", text)
+
+
+def clean_env() -> dict[str, str]:
+    """The environment without the project's folder overrides, as a user's shell has it."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
+
+
+def warehouse_cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    """`warehouse ARGS` in a new process, from the project root."""
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=ROOT, env=clean_env(),
+                          capture_output=True, text=True, **kw)
+
+
+def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    return warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse))

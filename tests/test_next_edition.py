@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import KKR, ROOT, SOURCES
+from conftest import KKR, ROOT, SOURCES, shift_years
 from orchestration import load as L
-
-
-def _shift_years(text: str) -> str:
-    text = re.sub(r"\b(2019|2020|2021|2022|2023)\b", lambda m: str(int(m.group()) + 1), text)
-    return re.sub(r"\b(19|20)-23\b", lambda m: f"{int(m.group(1)) + 1}-24", text)
 
 
 def test_next_edition_gets_udvikling_20_24_rows(tmp_path):
     doc = tmp_path / KKR
-    doc.write_text(_shift_years((SOURCES / KKR).read_text(encoding="utf-8")), encoding="utf-8")
+    doc.write_text(shift_years((SOURCES / KKR).read_text(encoding="utf-8")), encoding="utf-8")
     db = tmp_path / "w.duckdb"
     L.publish_load(db, L.stage_document(db, doc).load_id)
     dbt_dir = ROOT / "dbt_project"

@@ -11,15 +11,9 @@ import sys
 import dagster as dg
 import pytest
 
-from conftest import KKR, REGIONER_DR, ROOT, SOURCES
+from conftest import KKR, REGIONER_DR, ROOT, SOURCES, refresh_cli
 from orchestration import load as L
 from orchestration.extract import extract_document
-
-
-def _refresh(sources, warehouse):
-    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh", "--sources", str(sources),
-                           "--warehouse", str(warehouse)], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 def _query(db, sql):
@@ -46,7 +40,7 @@ def refreshed(tmp_path_factory):
     sources.mkdir()
     for path in SOURCES.iterdir():
         shutil.copy(path, sources / path.name)
-    first = _refresh(sources, warehouse)
+    first = refresh_cli(sources, warehouse)
     return sources, warehouse, first
 
 
@@ -81,7 +75,7 @@ def test_second_refresh_skips_unchanged_documents(refreshed):
     sources, warehouse, _ = refreshed
     db = warehouse / "warehouse.duckdb"
     before = _query(db, "select count(*), sum(value) from raw.current_cells")
-    second = _refresh(sources, warehouse)
+    second = refresh_cli(sources, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "5 unchanged" in second.stdout and "marts up to date" in second.stdout
     assert _query(db, "select count(*), sum(value) from raw.current_cells") == before
@@ -98,7 +92,7 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     cells_before = _query(db, "select count(*), sum(value) from raw.current_cells")
     mart_before = _query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient")
     shutil.copy(corrupted_kkr / KKR, sources / KKR)
-    third = _refresh(sources, warehouse)
+    third = refresh_cli(sources, warehouse)
     assert third.returncode == 1
     assert f"{KKR}: blocked" in third.stdout and "gx_totals_add_up" in third.stdout
     assert "gx_complete" in third.stdout

@@ -2,10 +2,8 @@
 import csv
 import io
 import re
-import subprocess
-import sys
 
-from conftest import BILAG1, ROOT, SOURCES, cell
+from conftest import BILAG1, SOURCES, cell, shift_years
 
 from orchestration.cli import main
 from orchestration.extract import extract_document
@@ -28,15 +26,10 @@ def test_report_lists_every_caption():
     assert statuses <= {"ok", "partial", "no_text_layer", "unparsed"}
 
 
-def _shift_years(text: str) -> str:
-    text = re.sub(r"\b(2019|2020|2021|2022|2023)\b", lambda m: str(int(m.group()) + 1), text)
-    return re.sub(r"\b(19|20)-23\b", lambda m: f"{int(m.group(1)) + 1}-24", text)
-
-
 def test_generic_shifted_years_and_rewrapped_table(kkr, tmp_path):
     lines = (SOURCES / "003_8f7892940b0a4590.txt").read_text(encoding="utf-8").splitlines()
     annex = lines[BILAG1[0]:BILAG1[1]]
-    shifted = _shift_years("\n".join(annex)).splitlines()
+    shifted = shift_years("\n".join(annex)).splitlines()
     # re-wrap Tabel 21 differently: its header and two labels over several lines
     out = []
     for line in shifted:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SOURCES
+from conftest import ROOT, SOURCES, clean_env, refresh_cli, warehouse_cli
 
 MARTS = ["mart_udgift_pr_patient", "mart_udvikling_19_23", "mart_afstemning", "dim_kommune"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,17 +23,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PROSE_DOC = "002_a15994a133d0f63f.txt"
 
 
-def _env():
-    return {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
-
-
 def _cmd(*args):
     return [sys.executable, "-m", "orchestration.cli", *args]
-
-
-def _refresh(sources, warehouse):
-    return subprocess.run(_cmd("refresh", "--sources", str(sources), "--warehouse", str(warehouse)),
-                          cwd=ROOT, env=_env(), capture_output=True, text=True)
 
 
 def _touch(doc: Path, n: int) -> None:
@@ -51,7 +42,7 @@ def served(tmp_path_factory):
     base = tmp_path_factory.mktemp("serve")
     sources, warehouse = base / "sources", base / "warehouse"
     shutil.copytree(SOURCES, sources)
-    proc = _refresh(sources, warehouse)
+    proc = refresh_cli(sources, warehouse)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return sources, warehouse
 
@@ -89,21 +80,16 @@ def test_warehouse_sql_formats_and_refuses_writes(served):
     _, warehouse = served
     q = ("select geo_name, udgift_pr_patient_kr from marts.mart_udgift_pr_patient where speciale = '62' "
          "and year = 2023 and geo_level = 'kommune' order by udgift_pr_patient_kr desc limit 1")
-    table = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), q), cwd=ROOT, env=_env(),
-                           capture_output=True, text=True)
+    table = warehouse_cli("sql", "--warehouse", str(warehouse), q)
     assert table.returncode == 0 and "Morsø" in table.stdout and "15023" in table.stdout
-    as_json = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "--format", "json", q), cwd=ROOT,
-                             env=_env(), capture_output=True, text=True)
+    as_json = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "json", q)
     assert json.loads(as_json.stdout) == [{"geo_name": "Morsø", "udgift_pr_patient_kr": 15023}]
-    as_csv = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "--format", "csv", q), cwd=ROOT,
-                            env=_env(), capture_output=True, text=True)
+    as_csv = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "csv", q)
     assert as_csv.stdout == "geo_name,udgift_pr_patient_kr\nMorsø,15023\n"
-    write = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "drop table marts.dim_region"),
-                           cwd=ROOT, env=_env(), capture_output=True, text=True)
+    write = warehouse_cli("sql", "--warehouse", str(warehouse), "drop table marts.dim_region")
     assert write.returncode == 1 and "read-only" in write.stderr
-    session = subprocess.run(_cmd("sql", "--warehouse", str(warehouse), "--format", "csv"), cwd=ROOT,
-                             env=_env(), capture_output=True, text=True,
-                             input="select count(*) as n\nfrom marts.dim_kommune;\n\\q\n")
+    session = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "csv",
+                            input="select count(*) as n\nfrom marts.dim_kommune;\n\\q\n")
     assert session.returncode == 0 and session.stdout == "n\n11\n"
 
 
@@ -182,7 +168,7 @@ def test_readers_never_fail_or_see_a_mix_during_five_refreshes(served, tmp_path)
     try:
         for n in range(5):
             _touch(sources / PROSE_DOC, n)
-            proc = _refresh(sources, warehouse)
+            proc = refresh_cli(sources, warehouse)
             assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
             assert "marts: built" in proc.stdout
             ids.append(_publish_ids(published))
@@ -208,7 +194,7 @@ def test_refresh_killed_mid_way_leaves_the_published_copy_and_the_next_one_succe
     before_sha, before_ids = _sha(published), _publish_ids(published)
     _touch(sources / PROSE_DOC, 99)
     proc = subprocess.Popen(_cmd("refresh", "--sources", str(sources), "--warehouse", str(warehouse)),
-                            cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
     # kill it (and dbt under it) while it builds the marts, before it can publish
     deadline = time.monotonic() + 120
@@ -222,7 +208,7 @@ def test_refresh_killed_mid_way_leaves_the_published_copy_and_the_next_one_succe
     con = duckdb.connect(str(published), read_only=True)
     assert con.execute("select count(*) from marts.mart_udgift_pr_patient").fetchone()[0] > 300
     con.close()
-    after = _refresh(sources, warehouse)
+    after = refresh_cli(sources, warehouse)
     assert after.returncode == 0, after.stdout[-2000:] + after.stderr[-2000:]
     assert "marts: built" in after.stdout
     new_ids = _publish_ids(published)
