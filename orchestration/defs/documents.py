@@ -87,19 +87,20 @@ def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 # -- GX checks --------------------------------------------------------------------------
 
+#: Dagster check name -> GX suite in expectations/ (whose meta gives the frame it validates,
+#: whether it blocks, and its description)
 CHECKS = {
-    # check name: (GX suite, frame builder name, description)
-    "gx_structure": ("raw_cells_structure", "cells",
-                     "Keys not null and unique; every value has lineage; years in the header's range."),
-    "gx_domain": ("raw_cells_domain", "cells",
-                  "Geography in the canonical list, units known, no negative counts."),
-    "gx_totals_add_up": ("raw_totals", "totals",
-                         "Additive measures: the parts add up to the printed Total within rounding."),
-    "gx_udvikling_matches": ("raw_udvikling", "udvikling",
-                             "The printed Udvikling equals the recomputed change (warns only)."),
-    "gx_complete": ("raw_completeness", "completeness",
-                    "Every kommune/region and year the header promises is there."),
+    "gx_structure": "raw_cells_structure",
+    "gx_domain": "raw_cells_domain",
+    "gx_totals_add_up": "raw_totals",
+    "gx_udvikling_matches": "raw_udvikling",
+    "gx_complete": "raw_completeness",
 }
+
+
+def _suite_meta(suite: str) -> dict:
+    path = settings.expectations_dir() / f"{suite}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["meta"]
 
 
 @lru_cache(maxsize=4)
@@ -109,10 +110,18 @@ def _validator(warehouse: str, expectations: str):
     return Validator(Path(warehouse), Path(expectations))
 
 
-def _frame(kind: str, cells, expectations: str):
+@lru_cache(maxsize=2)
+def _cells_frame(db: str, load_id: str):
+    """The staged cells of a load as the checks' base frame: read once for the five checks."""
     from .. import checks
 
-    frame = checks.cells_frame(cells)
+    return checks.cells_frame(loadmod.load_cells(Path(db), load_id))
+
+
+def _frame(kind: str, db: Path, load_id: str, expectations: str):
+    from .. import checks
+
+    frame = _cells_frame(str(db), load_id).copy()
     if kind == "totals":
         return checks.totals_frame(frame)
     if kind == "udvikling":
@@ -122,10 +131,11 @@ def _frame(kind: str, cells, expectations: str):
     return frame
 
 
-def _make_check(check_name: str, suite: str, kind: str, description: str):
-    blocking = bool(_suite_blocking(suite))
+def _make_check(check_name: str, suite: str):
+    meta = _suite_meta(suite)
+    blocking, kind = bool(meta.get("blocking", True)), meta["frame"]
 
-    @dg.asset_check(asset=staged_document, name=check_name, description=description,
+    @dg.asset_check(asset=staged_document, name=check_name, description=meta["description"],
                     blocking=blocking, partitions_def=documents)
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         file = context.partition_key
@@ -134,8 +144,7 @@ def _make_check(check_name: str, suite: str, kind: str, description: str):
             return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR,
                                        description=f"{file}: this run staged no load to validate")
         load_id = latest[0]
-        cells = loadmod.load_cells(warehouse.db, load_id)
-        frame = _frame(kind, cells, warehouse.expectations)
+        frame = _frame(kind, warehouse.db, load_id, warehouse.expectations)
         outcome = _validator(str(Path(warehouse.warehouse)), warehouse.expectations).validate(
             suite, frame, run_name=load_id)
         severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
@@ -159,13 +168,7 @@ def _make_check(check_name: str, suite: str, kind: str, description: str):
     return _check
 
 
-def _suite_blocking(suite: str) -> bool:
-    """Whether a suite blocks what is downstream: its "blocking" in expectations/<suite>.json."""
-    path = settings.expectations_dir() / f"{suite}.json"
-    return bool(json.loads(path.read_text(encoding="utf-8"))["meta"].get("blocking", True))
-
-
-gx_checks = [_make_check(name, suite, kind, desc) for name, (suite, kind, desc) in CHECKS.items()]
+gx_checks = [_make_check(name, suite) for name, suite in CHECKS.items()]
 
 refresh_document_job = dg.define_asset_job(
     "refresh_document", selection=dg.AssetSelection.assets(staged_document, published_document),
