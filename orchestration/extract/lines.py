@@ -67,6 +67,11 @@ def _core(tok: Token, line: int) -> RawCell | None:
     t = tok.text
     if t in MISSING_TOKENS:
         return RawCell(t, tok.start, tok.end, line, read_as="missing")
+    if t[-1].isdigit():  # fast path: a plain number ("2.851.115", "7,28", "-5")
+        num = parse_number(t)
+        if num is not None:
+            return RawCell(t, tok.start, tok.end, line, value=num.value, read_as=num.read_as,
+                           decimals=num.decimals)
     annotation = None
     body = t
     if body.startswith("(") and body.endswith(")"):
