@@ -19,6 +19,7 @@ FIGURE_RE = re.compile(r"^Figur\s+\S+:")
 VERTICAL_FRAGMENT_RE = re.compile(r"^(?=.*[a-zæøå])[A-Za-zÆØÅæøå]{1,3}-?$")
 PROSE_WORDS = 7  # a label-only line this long, not wrapped, is prose: the table has ended
 MAX_PENDING = 3
+_FOOTNOTE_CANDIDATE_RE = re.compile(r"-?\d{3,}")  # a bare integer that may carry a footnote marker
 
 
 @dataclass
@@ -402,7 +403,7 @@ class TableBuilder:
     def _fix_footnote(self, c: RawCell) -> RawCell:
         """'6959' where the page has footnote 9 below: the figure is 695, marker 9.
         Returns the cell, or a corrected copy (cells are shared between candidate tables)."""
-        if c.read_as != "integer" or c.value is None or c.unit or not re.fullmatch(r"-?\d{3,}", c.raw):
+        if c.read_as != "integer" or c.value is None or c.unit or not _FOOTNOTE_CANDIDATE_RE.fullmatch(c.raw):
             return c
         digits = c.raw.lstrip("-")
         for k in (2, 1):
@@ -445,12 +446,12 @@ class TableBuilder:
         col_years = [column_year(c) for c in columns]
         col_periods = [column_period(c, table_years) for c in columns]
         col_geo = [geomod.match_geo(c)[0] for c in columns]
-        numbered = sum(1 for r in rows if ITEM_NUMBER_RE.match(self._label(r)))
+        labels = [self._label(r) for r in rows]
+        numbered = sum(1 for label in labels if ITEM_NUMBER_RE.match(label))
         group: str | None = None
         levels = []
         prepared = []
-        for r in rows:
-            label = self._label(r)
+        for r, label in zip(rows, labels):
             row_number = None
             m = ITEM_NUMBER_RE.match(label)
             if m:
