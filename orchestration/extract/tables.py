@@ -56,9 +56,10 @@ def _nonblank_lines(lines: list[str], start: int, stop: int):
     run: list[tuple[int, str]] = []
     for idx in range(start, stop):
         text = lines[idx].rstrip("\n")
-        if not text.strip():
+        stripped = text.strip()
+        if not stripped:
             continue
-        if VERTICAL_FRAGMENT_RE.match(text.strip()):
+        if len(stripped) <= 4 and VERTICAL_FRAGMENT_RE.match(stripped):
             run.append((idx + 1, text))
             continue
         if len(run) >= 3:
@@ -105,9 +106,9 @@ def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
 
     for ln, text in _nonblank_lines(lines, start, stop):
         s = text.strip()
-        if PAGE_FOOTER_RE.match(s):
+        if s.startswith("Side ") and PAGE_FOOTER_RE.match(s):
             continue
-        if CAPTION_RE.match(text):
+        if "Tabel" in text and CAPTION_RE.match(text):
             ended_by, end_line = "next_caption", ln - 1
             break
         if s.startswith(("Kilde:", "Kilde ", "Note:", "Noter:")):
@@ -125,7 +126,7 @@ def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
                 section = dehyphenate_join([p[0] for p in pending]) or section
                 pending.clear()
             continue
-        if FIGURE_RE.match(s):
+        if s.startswith("Figur") and FIGURE_RE.match(s):
             ended_by, end_line = "figure", ln - 1
             break
         if text.startswith(SECTION_MARK):
@@ -134,7 +135,7 @@ def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
         label, label_end, cells = index.cells(ln - 1)
         if len(cells) == 1 and cells[0].raw == "\u2013" and label:
             label, cells = s, []  # "§101 –" / "Børn og unge": an en dash inside a wrapped label
-        if LONE_ITEM_NUMBER_RE.match(s):
+        if s[:1].isdigit() and LONE_ITEM_NUMBER_RE.match(s):
             label, cells = s, []
         if not rows and cells and (
                 (header and not label and len(cells) == 1 and YEAR_RANGE_RE.match(cells[0].raw))
