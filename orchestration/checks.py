@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +58,7 @@ def speciale_of(caption: str | None) -> str | None:
 def _dec(v) -> float | None:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return None
-    return float(v) if not isinstance(v, Decimal) else float(v)
+    return float(v)
 
 
 def cells_frame(cells: pd.DataFrame) -> pd.DataFrame:
@@ -78,10 +77,6 @@ def cells_frame(cells: pd.DataFrame) -> pd.DataFrame:
 
 def _tolerance(decimals) -> float:
     return 0.5 * 10.0 ** (-int(decimals or 0))
-
-
-def _row_name(r) -> str:
-    return f"{r['file']} Tabel {r['table_number']}" if r["table_number"] else f"{r['file']} {r['table_id']}"
 
 
 def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
@@ -161,6 +156,12 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
             "tolerance": round(tol, 4), "excess": round(abs(diff) - tol, 4),
         })
     return pd.DataFrame(rows, columns=cols)
+
+
+def read_suite(expectations_dir: Path, name: str) -> dict:
+    """A GX suite of expectations/ as JSON; its "meta" says the frame it validates, whether
+    it blocks and what it checks."""
+    return json.loads((Path(expectations_dir) / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def load_known_gaps(path: Path) -> list[dict]:

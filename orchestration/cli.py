@@ -19,7 +19,6 @@ from . import settings
 from .extract import extract_document
 from .extract.report import render_report, write_csv
 
-SOURCE_SUFFIXES = settings.SOURCE_SUFFIXES
 default_sources = settings.sources_dir
 default_warehouse = settings.warehouse_dir
 
@@ -29,7 +28,7 @@ def source_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix in SOURCE_SUFFIXES))
+            out.extend(settings.source_files(p))
         else:
             out.append(p)
     return out
@@ -59,7 +58,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     sources = Path(args.sources) if args.sources else default_sources()
     target = Path(args.warehouse) if args.warehouse else default_warehouse()
-    if not source_files([sources]):
+    if not settings.source_files(sources):
         print(f"no documents in {sources}", file=sys.stderr)
         return 2
     from .refresh import RefreshBusy, run_refresh  # Dagster is imported only for a refresh

@@ -8,7 +8,6 @@ stored there and rendered into Data Docs at ``warehouse/gx/uncommitted/data_docs
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,8 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 import great_expectations as gx  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+from .checks import read_suite  # noqa: E402
 
 #: columns that name the document, table and row of a failing check row
 INDEX_COLUMNS = {
@@ -44,11 +45,6 @@ class SuiteOutcome:
         head = (f"{self.suite}: {self.evaluated - self.failed_expectations}/{self.evaluated} "
                 f"expectations passed on {self.rows_checked} rows")
         return head if self.success else head + "\n" + "\n".join(self.failures)
-
-
-def read_suite(expectations_dir: Path, name: str) -> dict:
-    path = Path(expectations_dir) / f"{name}.json"
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _where(row: dict) -> str:

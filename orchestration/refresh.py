@@ -41,7 +41,7 @@ def prepare_environment(sources: Path, warehouse: Path) -> Path:
     return home
 
 
-def _outcome(result, file: str) -> tuple[str, str]:
+def _outcome(result) -> tuple[str, str]:
     import dagster as dg
 
     checks = [e.event_specific_data for e in result.all_events
@@ -167,7 +167,7 @@ def _run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]
         result = job.execute_in_process(instance=instance, partition_key=f.name,
                                         raise_on_error=False, tags={"trigger": "warehouse refresh"},
                                         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-        outcome, detail = _outcome(result, f.name)
+        outcome, detail = _outcome(result)
         run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
         out.append(run)
         log(f"[{i}/{len(files)}] {f.name}: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")

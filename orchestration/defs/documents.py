@@ -12,7 +12,6 @@ check rejects the load and keeps ``published_document`` from running, so what re
 stays as it was.
 """
 
-import json
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 
 from .. import load as loadmod
+from ..checks import read_suite
 from .. import settings
 
 documents = dg.DynamicPartitionsDefinition(name="documents")
@@ -98,11 +98,6 @@ CHECKS = {
 }
 
 
-def _suite_meta(suite: str) -> dict:
-    path = settings.expectations_dir() / f"{suite}.json"
-    return json.loads(path.read_text(encoding="utf-8"))["meta"]
-
-
 @lru_cache(maxsize=4)
 def _validator(warehouse: str, expectations: str):
     from ..gx_validation import Validator  # GX is slow to import: only when a check runs
@@ -132,7 +127,7 @@ def _frame(kind: str, db: Path, load_id: str, expectations: str):
 
 
 def _make_check(check_name: str, suite: str):
-    meta = _suite_meta(suite)
+    meta = read_suite(settings.expectations_dir(), suite)["meta"]
     blocking, kind = bool(meta.get("blocking", True)), meta["frame"]
 
     @dg.asset_check(asset=staged_document, name=check_name, description=meta["description"],
