@@ -46,11 +46,12 @@ BY_CODE = {g.code: g for g in [*KOMMUNER, *REGIONER, DANMARK]}
 TOTAL_WORDS = ("total", "i alt", "hovedtotal", "i alt for kommunerne")
 _NOISE = re.compile(r"\(.*?\)|[*\d]+$")
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "é": "e"})
+_NON_LETTERS = re.compile(r"[^a-z ]+")
 
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold().translate(_FOLD)
-    return re.sub(r"[^a-z ]+", " ", text).strip()
+    return _NON_LETTERS.sub(" ", text).strip()
 
 
 def _key(name: str) -> str:
@@ -59,6 +60,9 @@ def _key(name: str) -> str:
 
 _TARGETS = {_key(g.name): g for g in [*KOMMUNER, *REGIONER, DANMARK]}
 _TARGETS["hele landet"] = DANMARK
+_TARGETS_BY_LENGTH: dict[int, list[str]] = {}
+for _target in _TARGETS:
+    _TARGETS_BY_LENGTH.setdefault(len(_target), []).append(_target)
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -105,8 +109,8 @@ def match_geo(label: str) -> tuple[Geo | None, str | None]:
             # with at most `limit` edits, one of limit + 1 pieces of cand survives intact
             step = len(cand) // (limit + 1)
             pieces = [cand[k * step:(k + 1) * step] for k in range(limit)] + [cand[limit * step:]]
-            near = [t for t in _TARGETS if abs(len(t) - len(cand)) <= limit
-                    and any(p in t for p in pieces)]
+            near = [t for size in range(len(cand) - limit, len(cand) + limit + 1)
+                    for t in _TARGETS_BY_LENGTH.get(size, ()) if any(p in t for p in pieces)]
             scored = sorted((_distance(cand, t, limit), t) for t in near)
             if scored and scored[0][0] <= limit:
                 return _TARGETS[scored[0][1]], "fuzzy"

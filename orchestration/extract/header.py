@@ -94,7 +94,8 @@ def segment_header(text: str, ncols: int, blank_stub: bool = False) -> tuple[str
     return None
 
 
-def header_candidates(text: str) -> list[int]:
+@lru_cache(maxsize=2048)
+def header_candidates(text: str) -> tuple[int, ...]:
     """Column counts the header could have, most likely first."""
     out: list[int] = []
     for starts in _families_of(text):
@@ -103,7 +104,7 @@ def header_candidates(text: str) -> list[int]:
             for m in range(1, n + 1):
                 if n % m == 0 and n // m not in out and n // m > 0:
                     out.append(n // m)
-    return out
+    return tuple(out)
 
 
 def perspective_of(text: str) -> str | None:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import MISSING_TOKENS, UNIT_WORDS, Number, is_year, parse_number, parse_range
+from .numbers import MISSING_TOKENS, UNIT_WORDS, is_year, parse_number, parse_range
 
 #: words after which a number belongs to the label ("Speciale 51", "§ 104", "stk. 1")
 LABEL_NUMBER_AFTER = {"speciale", "§", "stk.", "nr.", "kapitel", "afsnit", "bilag"}
@@ -20,14 +20,7 @@ CELL_END = _CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
 _DASHES = set("-\u2013\u2212\u2014")
 
 
-@dataclass
-class Token:
-    text: str
-    start: int
-    end: int
-
-
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     raw: str
     start: int
@@ -42,35 +35,34 @@ class RawCell:
     annotation: str | None = None
 
 
+#: a located word of a line: (text, start, end)
+Token = tuple[str, int, int]
+
+
 def _tokens_from_right(text: str, words: list[str], count: int, out: list[Token]) -> list[Token]:
     """Extend ``out`` (the tokens of a line located so far, rightmost first) to ``count``
     tokens; ``words`` is ``text.split()``. Reading cells stops at the first word, so a long
     sentence that ends in a figure is not located in full. A token is the last occurrence of
     its word before the next token's start, since only whitespace lies between them."""
-    end = out[-1].start if out else len(text)
+    end = out[-1][1] if out else len(text)
     n = len(words)
     for k in range(n - 1 - len(out), n - 1 - count, -1):
         w = words[k]
         begin = text.rfind(w, 0, end)
-        out.append(Token(w, begin, begin + len(w)))
+        out.append((w, begin, begin + len(w)))
         end = begin
     return out
 
 
-def _from_number(raw: str, num: Number, tok_start: int, tok_end: int, line: int, **kw) -> RawCell:
-    return RawCell(raw, tok_start, tok_end, line, value=num.value, read_as=num.read_as,
-                   decimals=num.decimals, **kw)
-
-
 def _core(tok: Token, line: int) -> RawCell | None:
     """A single token read as a cell: number, "12%", "323*", "(1)", "-", or a range."""
-    t = tok.text
+    t, start, end = tok
     if t in MISSING_TOKENS:
-        return RawCell(t, tok.start, tok.end, line, read_as="missing")
+        return RawCell(t, start, end, line, read_as="missing")
     if t[-1].isdigit():  # fast path: a plain number ("2.851.115", "7,28", "-5")
         num = parse_number(t)
         if num is not None:
-            return RawCell(t, tok.start, tok.end, line, value=num.value, read_as=num.read_as,
+            return RawCell(t, start, end, line, num.value, read_as=num.read_as,
                            decimals=num.decimals)
     annotation = None
     body = t
@@ -83,11 +75,12 @@ def _core(tok: Token, line: int) -> RawCell | None:
         body, unit = body[:-1], "%"
     num = parse_number(body)
     if num is not None:
-        return _from_number(t, num, tok.start, tok.end, line, unit=unit, annotation=annotation)
+        return RawCell(t, start, end, line, num.value, unit=unit, read_as=num.read_as,
+                       decimals=num.decimals, annotation=annotation)
     rng = parse_range(body)
     if rng is not None:
         low, high = rng
-        return RawCell(t, tok.start, tok.end, line, low=low.value, high=high.value, unit=unit,
+        return RawCell(t, start, end, line, low=low.value, high=high.value, unit=unit,
                        read_as="range", decimals=max(low.decimals, high.decimals),
                        annotation=annotation)
     return None
@@ -125,20 +118,21 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
         if r + 4 > len(rt) and len(rt) < n:
             _tokens_from_right(text, words, min(n, len(rt) * 2), rt)
         tok = rt[r]
+        word = tok[0]
         cell = None
         used = 1
-        if tok.text in UNIT_WORDS and tok.text != "%" and r + 1 < n:
+        if word in UNIT_WORDS and word != "%" and r + 1 < n:
             prev = rt[r + 1]
             inner = _core(prev, line)
             if inner is not None and inner.read_as != "missing":
-                inner.raw = text[prev.start:tok.end]
-                inner.end = tok.end
-                inner.unit = UNIT_WORDS[tok.text]
+                inner.raw = text[prev[1]:tok[2]]
+                inner.end = tok[2]
+                inner.unit = UNIT_WORDS[word]
                 cell, used = inner, 2
-        elif (r + 2 < n and rt[r + 1].text == "\u2013" and parse_number(tok.text)
-              and parse_number(rt[r + 2].text)):
-            low, high = parse_number(rt[r + 2].text), parse_number(tok.text)
-            cell = RawCell(text[rt[r + 2].start:tok.end], rt[r + 2].start, tok.end, line,
+        elif (r + 2 < n and rt[r + 1][0] == "\u2013" and parse_number(word)
+              and parse_number(rt[r + 2][0])):
+            low, high = parse_number(rt[r + 2][0]), parse_number(word)
+            cell = RawCell(text[rt[r + 2][1]:tok[2]], rt[r + 2][1], tok[2], line,
                            low=low.value, high=high.value, read_as="range",
                            decimals=max(low.decimals, high.decimals))
             used = 3
@@ -147,12 +141,12 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
         if cell is None:
             break
         before = r + used  # the token left of the cell, from the right
-        if before < n and rt[before].text.casefold() in LABEL_NUMBER_AFTER:
+        if before < n and rt[before][0].casefold() in LABEL_NUMBER_AFTER:
             break
         cells.append(cell)
         r += used
     cells.reverse()
-    label_end = rt[r].end if r < n else 0
+    label_end = rt[r][2] if r < n else 0
     return text[:label_end].strip(), label_end, cells
 
 
@@ -170,7 +164,7 @@ TWO_YEARS_RE = re.compile(r"(?:^|\s)(?:19|20)\d\d\s+(?:19|20)\d\d(?:\s|$)")
 
 def is_year_run_header(text: str) -> bool:
     """A header line with a run of years and no other figures: "2019 2020 2021 2022 2023 Udvikling"."""
-    if not TWO_YEARS_RE.search(text):
+    if not ("19" in text or "20" in text) or not TWO_YEARS_RE.search(text):
         return False  # fast path: no two years side by side
     toks = text.split()
     run = year_run_indices(toks)
@@ -178,6 +172,9 @@ def is_year_run_header(text: str) -> bool:
         return False
     others = [t for i, t in enumerate(toks) if i not in run]
     return not any(parse_number(t.rstrip("%")) for t in others if not is_year(t))
+
+
+_KEEP_HYPHEN_RE = re.compile(r"(og|eller|til)\b")
 
 
 def dehyphenate_join(parts: list[str]) -> str:
@@ -189,11 +186,11 @@ def dehyphenate_join(parts: list[str]) -> str:
             continue
         if not out:
             out = part
-        elif out.endswith("-") and part[:1].islower() and not re.match(r"(og|eller|til)\b", part):
+        elif out.endswith("-") and part[:1].islower() and not _KEEP_HYPHEN_RE.match(part):
             out = out[:-1] + part
         else:
             out = out + " " + part
-    return re.sub(r"\s+", " ", out)
+    return " ".join(out.split())  # runs of whitespace as one space
 
 
 class LineIndex:

@@ -28,7 +28,7 @@ class Problem:
         return f"{where}{table}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     file: str
     table_id: str

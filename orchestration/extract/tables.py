@@ -48,27 +48,30 @@ class Body:
 
 
 SECTION_MARK = "\x00section:"
+_STOP_INITIALS = frozenset("SKNT*F")  # first letters of "Side", "Kilde", "Note", "Tabel", "*", "Figur"
 
 
 def _nonblank_lines(lines: list[str], start: int, stop: int):
-    """Non-blank lines with 1-based numbers. A run of three or more one-to-three letter
-    lines ("Pl" / "ej" / "ef" / ...) is rotated text, a group label: yielded as one line."""
-    run: list[tuple[int, str]] = []
+    """Non-blank lines as (1-based number, text, stripped text). A run of three or more
+    one-to-three letter lines ("Pl" / "ej" / "ef" / ...) is rotated text, a group label:
+    yielded as one line, SECTION_MARK + the joined letters."""
+    run: list[tuple[int, str, str]] = []
     for idx in range(start, stop):
-        text = lines[idx].rstrip("\n")
+        text = lines[idx]
         stripped = text.strip()
         if not stripped:
             continue
         if len(stripped) <= 4 and VERTICAL_FRAGMENT_RE.match(stripped):
-            run.append((idx + 1, text))
+            run.append((idx + 1, text, stripped))
             continue
-        if len(run) >= 3:
-            joined = re.sub(r"-(?=[a-zæøå])", "", "".join(t.strip() for _, t in run))
-            yield run[0][0], SECTION_MARK + joined
-        else:
-            yield from run
-        run = []
-        yield idx + 1, text
+        if run:
+            if len(run) >= 3:
+                joined = SECTION_MARK + re.sub(r"-(?=[a-zæøå])", "", "".join(r[2] for r in run))
+                yield run[0][0], joined, joined
+            else:
+                yield from run
+            run = []
+        yield idx + 1, text, stripped
     yield from run
 
 
@@ -104,20 +107,24 @@ def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
         pending.clear()
         return joined_into_next
 
-    for ln, text in _nonblank_lines(lines, start, stop):
-        s = text.strip()
-        if s.startswith("Side ") and PAGE_FOOTER_RE.match(s):
+    for ln, text, s in _nonblank_lines(lines, start, stop):
+        if text.startswith(SECTION_MARK):
+            section = text[len(SECTION_MARK):]
             continue
-        if "Tabel" in text and CAPTION_RE.match(text):
-            ended_by, end_line = "next_caption", ln - 1
-            break
-        if s.startswith(("Kilde:", "Kilde ", "Note:", "Noter:")):
-            ended_by, end_line = "kilde", ln
-            break
-        if rows and s.startswith("*"):
-            ended_by, end_line = "note", ln
-            break
-        if not text.startswith(SECTION_MARK) and index.is_year_header(ln - 1):
+        stop_initial = s[0] in _STOP_INITIALS  # only such lines can end the table by their start
+        if stop_initial:
+            if s.startswith("Side ") and PAGE_FOOTER_RE.match(s):
+                continue
+            if s.startswith("Tabel") and CAPTION_RE.match(text):
+                ended_by, end_line = "next_caption", ln - 1
+                break
+            if s.startswith(("Kilde:", "Kilde ", "Note:", "Noter:")):
+                ended_by, end_line = "kilde", ln
+                break
+            if rows and s.startswith("*"):
+                ended_by, end_line = "note", ln
+                break
+        if index.is_year_header(ln - 1):
             if not rows:
                 header.extend(pending)
                 pending.clear()
@@ -126,12 +133,9 @@ def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
                 section = dehyphenate_join([p[0] for p in pending]) or section
                 pending.clear()
             continue
-        if s.startswith("Figur") and FIGURE_RE.match(s):
+        if stop_initial and s.startswith("Figur") and FIGURE_RE.match(s):
             ended_by, end_line = "figure", ln - 1
             break
-        if text.startswith(SECTION_MARK):
-            section = text[len(SECTION_MARK):]
-            continue
         label, label_end, cells = index.cells(ln - 1)
         if len(cells) == 1 and cells[0].raw == "\u2013" and label:
             label, cells = s, []  # "§101 –" / "Børn og unge": an en dash inside a wrapped label
@@ -202,25 +206,26 @@ def is_prose(s: str) -> bool:
     return len(words) >= 9 and lower >= len(words) / 2
 
 
-def _row_counts(rows: list[RawRow]) -> list[int]:
-    """Cells per full row (what the header's column count must match)."""
+def _row_counts(rows: list[RawRow]) -> Counter[int]:
+    """How many full rows have each number of cells (the header's column count must match)."""
     counts = [r.ncells for r in rows if r.label_parts and len(r.cell_lines) == 1]
     # a cells-only row led by a year or a range ("2025 27 19 8", "0-2 45 15") has that as its label
     counts += [r.ncells - (1 if r.cell_lines[0][0].read_as == "range" or is_year(r.cell_lines[0][0].raw)
                            else 0) for r in rows if r.cells_only]
-    return counts
+    return Counter(counts)
 
 
-def _choose_ncols(header_text: str, rows: list[RawRow], counts: list[int] | None = None) -> int | None:
+def _choose_ncols(header_text: str, rows: list[RawRow], counts: Counter[int] | None = None) -> int | None:
     if counts is None:
         counts = _row_counts(rows)
-    if not counts:
+    total = counts.total()
+    if not total:
         return None
     # the widest column count the header allows that full rows confirm
     fits = [h for h in header_candidates(header_text)
-            if sum(1 for c in counts if c == h) >= max(1, 0.15 * len(counts))
-            and sum(1 for c in counts if c > h) <= 0.34 * len(counts)]
-    return max(fits) if fits else Counter(counts).most_common(1)[0][0]
+            if counts[h] >= max(1, 0.15 * total)
+            and sum(v for c, v in counts.items() if c > h) <= 0.34 * total]
+    return max(fits) if fits else counts.most_common(1)[0][0]
 
 
 def _wide_gaps(text: str, label_end: int, cells: list[RawCell]) -> list[int]:
@@ -473,39 +478,42 @@ class TableBuilder:
             level = Counter(levels).most_common(1)[0][0]
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (
                 geomod.DANMARK if level == "region" else None)
+        # per column: label, year, period, and the geography a column label names
+        col_info = []
+        for col, year, period, cg in zip(columns, col_years, col_periods, col_geo):
+            geo = (cg.code, cg.name, cg.level, "column") if cg else (None, None, None, None)
+            col_info.append((col, year, period, period[0] if period else None,
+                             period[1] if period else None, geo))
+        file, table_id, table, caption = t.file, t.table_id, t.table, t.caption
+        perspective, table_unit = t.perspective, t.unit or "antal"
+        out = t.cells
         for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
             r.cells = self._fix_row_slips([self._fix_footnote(c) if c is not None else None
                                            for c in r.cells])
             year_units = {c.unit for c, y in zip(r.cells, col_years) if c is not None and y}
+            percent_points = year_units == {"%"}
             row_year = int(label) if is_year(label) else None
             if is_total and g is None:
                 g, how = parent, ("total" if parent else None)
+            row_geo = (g.code, g.name, g.level, how) if g else None
             for k, c in enumerate(r.cells):
-                col = columns[k]
-                cg = g or col_geo[k]
-                period = col_periods[k]
-                unit = (c.unit if c is not None else None) or t.unit or "antal"
-                if period and unit == "%" and year_units == {"%"}:
-                    unit = "procentpoint"
+                col, col_year, period, period_from, period_to, geo = col_info[k]
                 if c is None:
-                    value = low = high = None
-                    raw, line, read_as, annotation = "", r.line, "empty", None
+                    unit, value, low, high = table_unit, None, None, None
+                    raw, line, read_as, annotation, decimals = "", r.line, "empty", None, 0
                 else:
+                    unit = c.unit or table_unit
                     value, low, high = c.value, c.low, c.high
-                    raw, line, read_as, annotation = c.raw, c.line, c.read_as, c.annotation
+                    raw, line, read_as, annotation, decimals = (c.raw, c.line, c.read_as,
+                                                               c.annotation, c.decimals)
                     if read_as == "missing":
                         value = None
-                t.cells.append(Cell(
-                    file=t.file, table_id=t.table_id, table=t.table, caption=t.caption,
-                    section=section, row_label=label, row_number=row_number,
-                    geo_code=cg.code if cg else None, geo_name=cg.name if cg else None,
-                    geo_level=cg.level if cg else None,
-                    geo_match=how if g else ("column" if cg else None),
-                    is_total=is_total, perspective=t.perspective, column_label=col,
-                    year=col_years[k] or (row_year if not period else None),
-                    period_from=period[0] if period else None,
-                    period_to=period[1] if period else None,
-                    value=value, value_low=low, value_high=high, unit=unit, raw=raw,
-                    line=line, read_as=read_as, annotation=annotation,
-                    row_index=row_index, col_index=k, decimals=c.decimals if c is not None else 0,
-                ))
+                if period and unit == "%" and percent_points:
+                    unit = "procentpoint"
+                geo_code, geo_name, geo_level, geo_match = row_geo or geo
+                out.append(Cell(
+                    file, table_id, table, caption, section, label, row_number,
+                    geo_code, geo_name, geo_level, geo_match, is_total, perspective, col,
+                    col_year or (row_year if not period else None), period_from, period_to,
+                    value, low, high, unit, raw, line, read_as, annotation,
+                    row_index, k, decimals))
