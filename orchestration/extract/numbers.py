@@ -9,9 +9,9 @@ downstream can catch a misreading.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 MINUS = "-\u2212\u2013"  # hyphen, minus sign, en dash
 _SIGN = f"[{MINUS}]?"
@@ -31,8 +31,7 @@ MISSING_TOKENS = {"-", "\u2013", "\u2212", "\u2014"}
 UNIT_WORDS = {"kr.": "kr.", "kr": "kr.", "uger": "uger", "uge": "uger", "%": "%"}
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     value: Decimal
     read_as: str  # "integer", "decimal_comma", "thousands", "decimal_point_slip"
     decimals: int
