@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from orchestration.extract.geo import match_geo
-from orchestration.extract.lines import dehyphenate_join, read_cells
+from orchestration.extract.lines import dehyphenate_join, is_year_run_header, read_cells
 from orchestration.extract.numbers import parse_number, parse_range
 
 
@@ -56,6 +56,19 @@ def test_numbers_that_belong_to_the_label():
     assert label.endswith("§ 104") and len(cells) == 4
     label, _, cells = read_cells("Kommune (yder) Antal praksis Speciale 51", 1)
     assert cells == []
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("2019 2020 2021 2022 2023 Udvikling", True),  # Bilag 1's year header
+    ("Kommune (yder) 2019\t2020 2021", True),
+    ("År 2024 År 2023 År 2022", False),  # years not side by side
+    ("x2019 2020", False),  # the first year glued to a word
+    ("2019 20201", False),  # the second "year" is longer
+    ("2019 2020 1.234", False),  # a figure beside the years: a data row
+    ("I 2019 og 2020 steg udgiften", False),
+])
+def test_year_run_header(line, expected):
+    assert is_year_run_header(line) is expected
 
 
 def test_dehyphenation():

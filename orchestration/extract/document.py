@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import compress
 from pathlib import Path
 
 from .lines import (CELL_END, CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, TWO_YEARS_RE,
@@ -40,10 +42,17 @@ def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
         return text, "cp1252", [warn]
 
 
-def digit_led_lines(lines: list[str]) -> list[int]:
+def nonempty_lines(lines: list[str]) -> list[int]:
+    """Indices of the lines that are not empty strings (in PDF text about 40% are)."""
+    return list(compress(range(len(lines)), lines))
+
+
+def digit_led_lines(lines: list[str], indices: Iterable[int] | None = None) -> list[int]:
     """Lines with a digit in the first two characters: the only ones that can be footnote
-    definitions ("9 Grundet ...") or numbered headings (" 1.17 Konsolidering ...")."""
-    return [i for i, text in enumerate(lines) if text[:1].isdigit() or text[1:2].isdigit()]
+    definitions ("9 Grundet ...") or numbered headings (" 1.17 Konsolidering ...").
+    ``indices``: the lines to look at (default all)."""
+    return [i for i in (range(len(lines)) if indices is None else indices)
+            if (text := lines[i])[:1].isdigit() or text[1:2].isdigit()]
 
 
 def footnote_definitions(lines: list[str], candidates: list[int] | None = None) -> dict[int, int]:
@@ -85,14 +94,16 @@ class DocumentExtractor:
         self.file = path.name
         self.lines = text.splitlines()
         self.index = LineIndex(self.lines)
-        self._digit_led = digit_led_lines(self.lines)
+        self._nonempty = nonempty_lines(self.lines)  # every scan over the document skips ""
+        self._digit_led = digit_led_lines(self.lines, self._nonempty)
         self.footnotes = footnote_definitions(self.lines, self._digit_led)
         self.claimed: set[int] = set()  # 0-based lines inside some table
         self._headings: list[int] | None = None
         self._claimed_starts: set[int] = set()  # first line of each claimed range
 
     def captioned(self) -> list[Table]:
-        caps = [i for i, text in enumerate(self.lines) if "Tabel" in text and CAPTION_RE.match(text)]
+        lines = self.lines
+        caps = [i for i in self._nonempty if "Tabel" in lines[i] and CAPTION_RE.match(lines[i])]
         tables = []
         for n, idx in enumerate(caps):
             number = CAPTION_RE.match(self.lines[idx]).group(1)
@@ -197,10 +208,12 @@ class DocumentExtractor:
     def blocks(self) -> list[Table]:
         tables = []
         # only a line that ends like a cell or holds two years side by side can anchor a block
-        tails = map(str.rstrip, self.lines)
-        maybe = [i for i, tail in enumerate(tails)
-                 if tail and tail[-1] in _ANCHOR_LAST_CHARS and ends_like_cell(tail)
-                 or ("19" in tail or "20" in tail) and TWO_YEARS_RE.search(tail)]
+        maybe = []
+        for i in self._nonempty:
+            tail = self.lines[i].rstrip()
+            if (tail and tail[-1] in _ANCHOR_LAST_CHARS and ends_like_cell(tail)
+                    or ("19" in tail or "20" in tail) and TWO_YEARS_RE.search(tail)):
+                maybe.append(i)
         pos = 0
         idx = 0
         n = len(self.lines)
