@@ -35,28 +35,9 @@ class RawCell:
     annotation: str | None = None
 
 
-#: a located word of a line: (text, start, end)
-Token = tuple[str, int, int]
-
-
-def _tokens_from_right(text: str, words: list[str], count: int, out: list[Token]) -> list[Token]:
-    """Extend ``out`` (the tokens of a line located so far, rightmost first) to ``count``
-    tokens; ``words`` is ``text.split()``. Reading cells stops at the first word, so a long
-    sentence that ends in a figure is not located in full. A token is the last occurrence of
-    its word before the next token's start, since only whitespace lies between them."""
-    end = out[-1][1] if out else len(text)
-    n = len(words)
-    for k in range(n - 1 - len(out), n - 1 - count, -1):
-        w = words[k]
-        begin = text.rfind(w, 0, end)
-        out.append((w, begin, begin + len(w)))
-        end = begin
-    return out
-
-
-def _core(tok: Token, line: int) -> RawCell | None:
-    """A single token read as a cell: number, "12%", "323*", "(1)", "-", or a range."""
-    t, start, end = tok
+def _core(t: str, start: int, end: int, line: int) -> RawCell | None:
+    """A single word (at text[start:end]) read as a cell: number, "12%", "323*", "(1)",
+    "-", or a range."""
     if t in MISSING_TOKENS:
         return RawCell(t, start, end, line, read_as="missing")
     if t[-1].isdigit():  # fast path: a plain number ("2.851.115", "7,28", "-5")
@@ -110,44 +91,47 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
         tail = text.rstrip()
         return tail.strip(), len(tail), []  # fast path: most lines are prose
     words = text.split()
-    n = len(words)
-    # rt[k] is the k-th token from the right; more are split off only when needed
-    rt = _tokens_from_right(text, words, min(n, 4), [])
     cells: list[RawCell] = []
-    r = 0  # tokens used so far, from the right
-    while r < n:
-        if r + 4 > len(rt) and len(rt) < n:
-            _tokens_from_right(text, words, min(n, len(rt) * 2), rt)
-        tok = rt[r]
-        word = tok[0]
-        cell = None
-        used = 1
-        if word in UNIT_WORDS and word != "%" and r + 1 < n:
-            prev = rt[r + 1]
-            inner = _core(prev, line)
-            if inner is not None and inner.read_as != "missing":
-                inner.raw = text[prev[1]:tok[2]]
-                inner.end = tok[2]
-                inner.unit = UNIT_WORDS[word]
-                cell, used = inner, 2
-        elif (r + 2 < n and rt[r + 1][0] == "\u2013" and parse_number(word)
-              and parse_number(rt[r + 2][0])):
-            low, high = parse_number(rt[r + 2][0]), parse_number(word)
-            cell = RawCell(text[rt[r + 2][1]:tok[2]], rt[r + 2][1], tok[2], line,
-                           low=low.value, high=high.value, read_as="range",
-                           decimals=max(low.decimals, high.decimals))
+    # Words are read from the right and located with rfind: a word is the last occurrence of
+    # its text before the word right of it (only whitespace lies between), so a long sentence
+    # that ends in a figure is not located in full.
+    k = len(words) - 1  # the next word to read
+    bound = len(text)  # where the word right of words[k] starts
+    while k >= 0:
+        word = words[k]
+        if word in UNIT_WORDS and word != "%" and k > 0:  # "3.909.758 kr.", "5 uger"
+            unit_start = text.rfind(word, 0, bound)
+            prev = words[k - 1]
+            start = text.rfind(prev, 0, unit_start)
+            cell = _core(prev, start, start + len(prev), line)
+            if cell is None or cell.read_as == "missing":
+                break
+            cell.end = unit_start + len(word)
+            cell.raw = text[start:cell.end]
+            cell.unit = UNIT_WORDS[word]
+            used = 2
+        elif (k >= 2 and words[k - 1] == "\u2013" and parse_number(word)
+              and parse_number(words[k - 2])):  # "3,0 – 5,0"
+            end = text.rfind(word, 0, bound) + len(word)
+            low_word = words[k - 2]
+            start = text.rfind(low_word, 0, text.rfind("\u2013", 0, end - len(word)))
+            low, high = parse_number(low_word), parse_number(word)
+            cell = RawCell(text[start:end], start, end, line, low=low.value, high=high.value,
+                           read_as="range", decimals=max(low.decimals, high.decimals))
             used = 3
         else:
-            cell = _core(tok, line)
-        if cell is None:
-            break
-        before = r + used  # the token left of the cell, from the right
-        if before < n and rt[before][0].casefold() in LABEL_NUMBER_AFTER:
+            start = text.rfind(word, 0, bound)
+            cell = _core(word, start, start + len(word), line)
+            if cell is None:
+                break
+            used = 1
+        if k >= used and words[k - used].casefold() in LABEL_NUMBER_AFTER:  # "Speciale 51"
             break
         cells.append(cell)
-        r += used
+        k -= used
+        bound = start
     cells.reverse()
-    label_end = rt[r][2] if r < n else 0
+    label_end = text.rfind(words[k], 0, bound) + len(words[k]) if k >= 0 else 0
     return text[:label_end].strip(), label_end, cells
 
 
