@@ -23,25 +23,26 @@ STRONG_WORDS = ("Antal", "Speciale", "Udvik")
 
 def _is_cap(tok: str) -> bool:
     core = tok.lstrip("(\"'\u201d")
-    return bool(core) and core[0].isupper() and any(ch.islower() for ch in core)
-
-
-def _i_alt(toks: list[str], i: int) -> bool:
-    return toks[i] == "I" and i + 1 < len(toks) and toks[i + 1].startswith("alt")
-
-
-def _numbered(toks: list[str], i: int) -> bool:
-    return toks[i].isdigit() and i + 1 < len(toks) and toks[i + 1] == "-"
+    return bool(core) and core[0].isupper() and any(map(str.islower, core))
 
 
 def _families(toks: list[str]) -> list[list[int]]:
+    """Sets of token positions where columns may start, one per way of reading the header."""
     n = len(toks)
     years = set(year_run_indices(toks))
-    udvik = {i for i in range(n) if toks[i].casefold().startswith("udvik")}
-    totals = {i for i in range(n) if toks[i] == "Total" or _i_alt(toks, i)}
-    numbered = {i for i in range(n) if _numbered(toks, i)}
-    caps = {i for i in range(n) if _is_cap(toks[i]) and not (i > 0 and _numbered(toks, i - 1))
-            and not (i > 0 and toks[i - 1] == "-")}
+    udvik, totals, numbered, caps, strong = set(), set(), set(), set(), set()
+    for i, tok in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < n else ""
+        if tok.casefold().startswith("udvik"):
+            udvik.add(i)
+        if tok == "Total" or (tok == "I" and nxt.startswith("alt")):  # "Total", "I alt"
+            totals.add(i)
+        if nxt == "-" and tok.isdigit():  # "1 - Medfødte ..."
+            numbered.add(i)
+        if tok.startswith(STRONG_WORDS):
+            strong.add(i)
+        if _is_cap(tok) and not (i > 0 and toks[i - 1] == "-"):
+            caps.add(i)
     fams = []
     if years:
         last_year = max(years)
@@ -50,7 +51,6 @@ def _families(toks: list[str]) -> list[list[int]]:
         fams.append(years | udvik | totals)
     if numbered:
         fams.append(numbered | totals | udvik)
-    strong = {i for i in range(n) if toks[i].startswith(STRONG_WORDS)}
     if strong:
         fams.append(strong | totals)
         fams.append({i for i in strong if toks[i] == "Speciale"} | totals)

@@ -36,7 +36,7 @@ class RawRow:
 
     @property
     def ncells(self) -> int:
-        return sum(len(c) for c in self.cell_lines)
+        return sum(map(len, self.cell_lines))
 
 
 @dataclass
