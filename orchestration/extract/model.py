@@ -30,6 +30,8 @@ class Problem:
 
 @dataclass(slots=True)
 class Cell:
+    # TableBuilder._emit passes these positionally (about 4 ms less per extraction of the five
+    # documents than keywords): keep its argument list in step with this field order.
     file: str
     table_id: str
     table: str | None
