@@ -96,11 +96,15 @@ class Validator:
         self._checkpoints[name] = cp
         return cp
 
+    def docs_url(self) -> str | None:
+        """The URL of the Data Docs index."""
+        docs = self.context.get_docs_sites_urls()
+        return docs[0]["site_url"] if docs else None
+
     def build_docs(self) -> str | None:
         """Render the Data Docs from every stored validation; returns the index's URL."""
         self.context.build_data_docs()
-        docs = self.context.get_docs_sites_urls()
-        return docs[0]["site_url"] if docs else None
+        return self.docs_url()
 
     def validate(self, suite_name: str, frame: pd.DataFrame, run_name: str,
                  build_docs: bool | None = None) -> SuiteOutcome:
@@ -134,8 +138,7 @@ class Validator:
         if build_docs or (build_docs is None and not vr.success):
             url = self.build_docs()
         else:
-            docs = self.context.get_docs_sites_urls()
-            url = docs[0]["site_url"] if docs else None
+            url = self.docs_url()
         return SuiteOutcome(
             suite=suite_name, blocking=blocking, success=bool(vr.success),
             evaluated=len(vr.results), failed_expectations=failed, rows_checked=len(frame),

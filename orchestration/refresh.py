@@ -41,20 +41,32 @@ def prepare_environment(sources: Path, warehouse: Path) -> Path:
     return home
 
 
+#: how `warehouse refresh` starts a job: in this process, logging at INFO to the console
+_RUN_OPTIONS = {"raise_on_error": False, "tags": {"trigger": "warehouse refresh"},
+                "run_config": {"loggers": {"console": {"config": {"log_level": "INFO"}}}}}
+
+
+def _events(result, event_type: str) -> list:
+    """The events of one type (a DagsterEventType name) of an in-process run."""
+    import dagster as dg
+
+    kind = dg.DagsterEventType[event_type]
+    return [e for e in result.all_events if e.event_type == kind]
+
+
 def _outcome(result) -> tuple[str, str]:
     import dagster as dg
 
-    checks = [e.event_specific_data for e in result.all_events
-              if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
     failed = [c for c in checks if not c.passed]
     blocking = [c for c in failed if c.severity == dg.AssetCheckSeverity.ERROR]
     warned = [c for c in failed if c.severity != dg.AssetCheckSeverity.ERROR]
-    mats = {e.asset_key.path[-1] for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    mats = {e.asset_key.path[-1] for e in _events(result, "ASSET_MATERIALIZATION")}
     warn_text = "; warnings: " + ", ".join(c.check_name for c in warned) if warned else ""
     if blocking:
         return "blocked", "blocking checks failed: " + ", ".join(c.check_name for c in blocking) + warn_text
     if not result.success:
-        failures = [e.message for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+        failures = [e.message for e in _events(result, "STEP_FAILURE")]
         return "failed", (failures[0] if failures else "run failed")
     if "published_document" in mats:
         return "published", f"{len(checks)} checks ran{warn_text}"
@@ -108,19 +120,15 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> Docume
 
     start = time.perf_counter()
     result = defs.resolve_job_def("transform").execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False, tags={"trigger": "warehouse refresh"},
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-    checks = [e.event_specific_data for e in result.all_events
-              if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
-    mats = sum(1 for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION)
+        instance=dg.DagsterInstance.get(), **_RUN_OPTIONS)
+    checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
+    mats = _events(result, "ASSET_MATERIALIZATION")
     failed = [c.check_name for c in checks if not c.passed]
     if result.success and not failed:
         state.write_text(fingerprint)
         publish_ids = [e.event_specific_data.materialization.metadata["publish_id"].value
-                       for e in result.all_events
-                       if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
-                       and e.asset_key == dg.AssetKey("published_warehouse")]
-        outcome, detail = "built", (f"{mats - len(publish_ids)} dbt assets built, {len(checks)} dbt tests "
+                       for e in mats if e.asset_key == dg.AssetKey("published_warehouse")]
+        outcome, detail = "built", (f"{len(mats) - len(publish_ids)} dbt assets built, {len(checks)} dbt tests "
                                     f"passed; published {publish_ids[0] if publish_ids else '?'}")
     else:
         outcome = "failed"
@@ -164,9 +172,7 @@ def _run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]
     out: list[DocumentRun] = []
     for i, f in enumerate(files, 1):
         start = time.perf_counter()
-        result = job.execute_in_process(instance=instance, partition_key=f.name,
-                                        raise_on_error=False, tags={"trigger": "warehouse refresh"},
-                                        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+        result = job.execute_in_process(instance=instance, partition_key=f.name, **_RUN_OPTIONS)
         outcome, detail = _outcome(result)
         run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
         out.append(run)

@@ -21,9 +21,13 @@ MANIFEST = DBT_DIR / "target" / "manifest.json"
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
-def dbt_env() -> dict[str, str]:
+def _warehouse_db() -> str:
     """dbt reads the warehouse file from WAREHOUSE_DB (see dbt_project/profiles.yml)."""
-    return {**os.environ, "WAREHOUSE_DB": str(settings.database_path().resolve())}
+    return str(settings.database_path().resolve())
+
+
+def dbt_env() -> dict[str, str]:
+    return {**os.environ, "WAREHOUSE_DB": _warehouse_db()}
 
 
 def ensure_manifest() -> Path:
@@ -52,7 +56,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    os.environ["WAREHOUSE_DB"] = str(settings.database_path().resolve())
+    os.environ["WAREHOUSE_DB"] = _warehouse_db()
     return DbtCliResource(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR),
                           dbt_executable=DBT_EXECUTABLE)
 
@@ -69,7 +73,6 @@ RAW_SOURCES = {
 raw_sources = [dg.AssetSpec(key=["raw", name], description=desc, group_name="raw",
                             deps=["published_document"], kinds={"duckdb"})
                for name, desc in RAW_SOURCES.items()]
-
 
 
 @dg.asset(deps=[dbt_models], group_name="serve", kinds={"duckdb", "parquet", "html"})
