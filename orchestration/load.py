@@ -27,7 +27,9 @@ from .extract import geo as geomod
 from .extract.model import DocumentResult
 from .extract.numbers import format_decimal
 
-EXTRACTOR_VERSION = "1"
+#: bump when extraction changes what it reads: a document whose published load was made by
+#: another version is extracted again even though its bytes are unchanged
+EXTRACTOR_VERSION = "2"
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -92,6 +94,7 @@ create table if not exists raw.cells (
     is_total boolean,
     perspective varchar,
     column_label varchar,
+    column_kind varchar,
     year integer,
     period_from integer,
     period_to integer,
@@ -103,7 +106,8 @@ create table if not exists raw.cells (
     raw varchar,
     line integer,
     read_as varchar,
-    annotation varchar
+    annotation varchar,
+    placed_by varchar
 );
 create table if not exists raw.problems (
     load_id varchar not null,
@@ -111,8 +115,21 @@ create table if not exists raw.problems (
     line integer,
     table_ref varchar,
     severity varchar,
-    message varchar
+    message varchar,
+    kind varchar,
+    end_line integer
 );
+create table if not exists raw.number_accounting (
+    load_id varchar not null,
+    file varchar not null,
+    category varchar not null,  -- cell | table_text | prose | furniture | problem | unaccounted
+    numbers integer not null
+);
+-- columns added after the first release: warehouses made by it get them here
+alter table raw.cells add column if not exists column_kind varchar;
+alter table raw.cells add column if not exists placed_by varchar;
+alter table raw.problems add column if not exists kind varchar;
+alter table raw.problems add column if not exists end_line integer;
 create or replace table raw.geo as
     select * from (values {geo_rows}) as g(geo_code, geo_name, geo_level, region_code);
 create or replace view raw.current_cells as
@@ -121,9 +138,11 @@ create or replace view raw.current_tables as
     select t.* from raw.tables t join raw.documents d using (load_id);
 create or replace view raw.current_problems as
     select p.* from raw.problems p join raw.documents d using (load_id);
+create or replace view raw.current_number_accounting as
+    select a.* from raw.number_accounting a join raw.documents d using (load_id);
 """
 
-_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems")
+_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting")
 
 
 def _geo_rows() -> str:
@@ -186,9 +205,20 @@ def read_catalogue(sources: Path) -> dict[str, dict[str, str]]:
         return {row["file"]: row for row in csv.DictReader(fh)}
 
 
+PUBLISHED_HASHES_SQL = """
+    select d.file, d.sha256 from raw.documents d join raw.loads l using (load_id)
+    where l.extractor_version = ?
+"""
+
+
+def published_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """file -> SHA-256 of its published load, for loads made by this extractor version (a
+    document extracted by an earlier version counts as changed)."""
+    return dict(con.execute(PUBLISHED_HASHES_SQL, [EXTRACTOR_VERSION]).fetchall())
+
+
 def published_sha256(con: duckdb.DuckDBPyConnection, file: str) -> str | None:
-    row = con.execute("select sha256 from raw.documents where file = ?", [file]).fetchone()
-    return row[0] if row else None
+    return published_hashes(con).get(file)
 
 
 def _now() -> datetime:
@@ -210,8 +240,9 @@ def _table_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
 _CELL_COLUMNS = [
     "load_id", "file", "table_id", "table_number", "caption", "section", "row_index", "col_index",
     "row_label", "row_number", "geo_code", "geo_name", "geo_level", "geo_match", "is_total",
-    "perspective", "column_label", "year", "period_from", "period_to", "value", "value_low",
-    "value_high", "decimals", "unit", "raw", "line", "read_as", "annotation",
+    "perspective", "column_label", "column_kind", "year", "period_from", "period_to", "value",
+    "value_low", "value_high", "decimals", "unit", "raw", "line", "read_as", "annotation",
+    "placed_by",
 ]
 
 
@@ -225,27 +256,38 @@ def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
         "col_index": c.col_index, "row_label": c.row_label, "row_number": c.row_number,
         "geo_code": c.geo_code, "geo_name": c.geo_name, "geo_level": c.geo_level,
         "geo_match": c.geo_match, "is_total": c.is_total, "perspective": c.perspective,
-        "column_label": c.column_label, "year": c.year, "period_from": c.period_from,
+        "column_label": c.column_label, "column_kind": c.column_kind, "year": c.year,
+        "period_from": c.period_from,
         "period_to": c.period_to, "value": dec(c.value), "value_low": dec(c.value_low),
         "value_high": dec(c.value_high), "decimals": c.decimals, "unit": c.unit,
         "raw": c.raw, "line": c.line, "read_as": c.read_as, "annotation": c.annotation,
+        "placed_by": c.placed_by,
     } for c in result.cells], columns=_CELL_COLUMNS)
 
 
 def _problem_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     return pd.DataFrame([{
         "load_id": load_id, "file": result.file, "line": p.line, "table_ref": p.table,
-        "severity": p.severity, "message": p.message,
-    } for p in result.problems], columns=["load_id", "file", "line", "table_ref", "severity", "message"])
+        "severity": p.severity, "message": p.message, "kind": p.kind.value, "end_line": p.end_line,
+    } for p in result.problems], columns=["load_id", "file", "line", "table_ref", "severity",
+                                          "message", "kind", "end_line"])
+
+
+def _accounting_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
+    counts = result.accounting.counts if result.accounting is not None else {}
+    return pd.DataFrame([{"load_id": load_id, "file": result.file, "category": k, "numbers": v}
+                         for k, v in counts.items()],
+                        columns=["load_id", "file", "category", "numbers"])
 
 
 _CELL_INSERT = """
-insert into raw.cells select
+insert into raw.cells by name select
     load_id, file, table_id, table_number, caption, section, row_index, col_index, row_label,
     row_number, geo_code, geo_name, geo_level, geo_match, is_total, perspective, column_label,
-    cast(year as integer), cast(period_from as integer), cast(period_to as integer),
-    cast(value as decimal(24, 6)), cast(value_low as decimal(24, 6)),
-    cast(value_high as decimal(24, 6)), decimals, unit, raw, line, read_as, annotation
+    column_kind, cast(year as integer) as year, cast(period_from as integer) as period_from,
+    cast(period_to as integer) as period_to, cast(value as decimal(24, 6)) as value,
+    cast(value_low as decimal(24, 6)) as value_low, cast(value_high as decimal(24, 6)) as value_high,
+    decimals, unit, raw, line, read_as, annotation, placed_by
 from cells_df
 """
 
@@ -292,7 +334,9 @@ def stage_document(db_path: Path, path: Path, run_id: str | None = None,
             con.register("tables_df", tables_df)
             con.execute("insert into raw.tables select * from tables_df")
             con.register("problems_df", problems_df)
-            con.execute("insert into raw.problems select * from problems_df")
+            con.execute("insert into raw.problems by name select * from problems_df")
+            con.register("accounting_df", _accounting_rows(load_id, result))
+            con.execute("insert into raw.number_accounting by name select * from accounting_df")
             con.execute("commit")
         except Exception:
             con.execute("rollback")

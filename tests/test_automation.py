@@ -34,7 +34,7 @@ def test_sensor_requests_new_and_changed_documents_only(tmp_path, monkeypatch):
         changed = sources_sensor(dg.build_sensor_context(instance=instance))
         (req,) = changed.run_requests
         assert req.partition_key == REGIONER_DR
-        assert req.run_key == f"{REGIONER_DR}:{L.file_sha256(src / REGIONER_DR)}"
+        assert req.run_key == f"{REGIONER_DR}:{L.file_sha256(src / REGIONER_DR)}:extractor-{L.EXTRACTOR_VERSION}"
         assert not changed.dynamic_partitions_requests
 
 

@@ -19,7 +19,12 @@ def test_every_table_with_a_text_layer_has_data(bilag, kkr):
     for n in (27, 37):
         assert bilag[n].status == "no_text_layer" and bilag[n].cells == []
     for n in WITH_DATA:
-        assert bilag[n].status == "ok", (n, bilag[n].problems)
+        if n < 42 or n % 2 == 0:  # 42, 44, ... are region tables
+            assert bilag[n].status == "ok", (n, bilag[n].problems)
+        else:  # specialer 65 and 57: no row for Læsø, which the table reports
+            assert bilag[n].status == "partial", n
+            assert [(p.kind.value, p.message) for p in bilag[n].problems] == [
+                ("missing_rows", "no row for Læsø (825): the table has 10 of the 11 kommuner")], n
 
 
 def test_shape_of_every_table(bilag):

@@ -29,14 +29,14 @@ def _count(db, sql, *params):
 def test_load_is_idempotent_and_skips_unchanged(tmp_path):
     db = tmp_path / "w.duckdb"
     first = _publish(db, SOURCES / REGIONER_DR)
-    assert first.cells == 16 and first.tables >= 2
-    assert _count(db, "select count(*) from raw.current_cells") == [(16,)]
+    assert first.cells == 31 and first.tables == 2  # Tabel 1 (16 cells) and Tabel 2 (15)
+    assert _count(db, "select count(*) from raw.current_cells") == [(31,)]
     again = L.stage_document(db, SOURCES / REGIONER_DR)
     assert again.skipped and again.load_id is None  # same sha256: not extracted again
     forced = L.stage_document(db, SOURCES / REGIONER_DR, force=True)
     L.publish_load(db, forced.load_id)
     # re-loading replaces the document's rows: no duplicates, old load's rows gone
-    assert _count(db, "select count(*), count(distinct load_id) from raw.cells") == [(16, 1)]
+    assert _count(db, "select count(*), count(distinct load_id) from raw.cells") == [(31, 1)]
     assert _count(db, "select status from raw.loads order by started_at") == [("replaced",), ("published",)]
     doc = _count(db, "select title, publisher, load_id from raw.documents")
     assert doc == [("Danske Regioner, bestyrelsesmateriale (dimensionering af speciallægeuddannelsen m.m.)",

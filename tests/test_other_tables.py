@@ -147,6 +147,7 @@ def test_budget_proposal_blocks(budget):
 
 
 def test_slides_year_series(slides):
-    block = slides.block("År")[0]
+    block = [t for t in slides.result.tables if t.stub == "År"][0]
+    assert block.caption == "Forventet tilgang af speciallæger i almen medicin i Region Nordjylland"
     c = [x for x in block.cells if x.year == 2029 and x.column_label == "Nettotilvækst i RN"]
     assert len(c) == 1 and c[0].value == 41

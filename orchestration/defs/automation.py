@@ -10,7 +10,8 @@ from .documents import documents, refresh_document_job
 
 
 def _published_hashes(db: Path) -> dict[str, str] | None:
-    """file -> sha256 of its published load; None while a refresh holds the database."""
+    """file -> sha256 of its published load (by this extractor version); None while a
+    refresh holds the database."""
     if not db.exists():
         return {}
     try:
@@ -18,7 +19,7 @@ def _published_hashes(db: Path) -> dict[str, str] | None:
     except Exception:  # noqa: BLE001  (locked by a running refresh: try again next tick)
         return None
     try:
-        return dict(con.execute("select file, sha256 from raw.documents").fetchall())
+        return loadmod.published_hashes(con)
     except Exception:  # noqa: BLE001  (no raw schema yet)
         return {}
     finally:
@@ -39,8 +40,10 @@ def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
     for f in files:
         sha = loadmod.file_sha256(f)
         if published.get(f.name) != sha:
-            # run_key: one run per file content; a rejected version is not retried until it changes
-            requests.append(dg.RunRequest(partition_key=f.name, run_key=f"{f.name}:{sha}",
+            # run_key: one run per file content and extractor version; a rejected version is not
+            # retried until it changes
+            run_key = f"{f.name}:{sha}:extractor-{loadmod.EXTRACTOR_VERSION}"
+            requests.append(dg.RunRequest(partition_key=f.name, run_key=run_key,
                                           tags={"trigger": "sources_sensor"}))
     if not requests and not new:
         return dg.SkipReason(f"{len(files)} documents, none new or changed")

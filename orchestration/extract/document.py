@@ -1,23 +1,30 @@
-"""Extracting every table of one document: captioned tables and uncaptioned numeric blocks."""
+"""Extracting every table of one document, and accounting for every number in it.
+
+The stages, in order:
+
+1. decode the file (UTF-8, else cp1252 with a warning; binary and empty files are refused);
+2. find the page furniture (``furniture``): page numbers, running headers and footers;
+3. read every captioned table ("Tabel 21: ..."), its body up to the next caption;
+4. find the uncaptioned tables (``blocks``), and give a caption whose table was not printed
+   below it (the body was placed elsewhere in the text) the block that matches it;
+5. report every line of figures that no table took: with the reason its candidate block was
+   rejected, or as figures outside any table;
+6. account for every number (``accounting``).
+"""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from itertools import compress
 from pathlib import Path
 
-from .lines import (CELL_END, CAPTION_RE, FOOTNOTE_DEF_RE, LONE_ITEM_NUMBER_RE, TWO_YEARS_RE,
-                    LineIndex, dehyphenate_join, ends_like_cell)
-from .model import DocumentResult, ExtractionError, Problem, Table
-from .tables import TableBuilder, collect_body, is_prose
-
-HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ]")
-MAX_BLOCK_LINES = 400  # an uncaptioned block is read at most this far past its first row
-# last characters of a line that can end in a cell: figures, "%", "*", "(1)", "-", " kr.",
-# " kr", " uger", " uge" (a cheap test before ends_like_cell)
-_ANCHOR_LAST_CHARS = frozenset(CELL_END | set(".re"))
-BULLET_PREFIXES = ("•", "➢", "-\t", "▪")
+from . import accounting
+from .blocks import HEADING_RE, BlockScanner
+from .furniture import find_furniture
+from .geo import fold
+from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, LineIndex, dehyphenate_join
+from .model import DocumentResult, ExtractionError, Problem, ProblemKind, Table
+from .settings import DEFAULT, ExtractionSettings
+from .tables import TableBuilder, collect_body, table_unit
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
@@ -35,7 +42,7 @@ def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
         line = data[:exc.start].count(b"\n") + 1
         text = data.decode("cp1252", errors="replace")
         warn = Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-                                   "decoded as cp1252")
+                                   "decoded as cp1252", kind=ProblemKind.NOT_UTF8)
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
         if controls > len(text) * 0.01:
             raise ExtractionError(name, "binary file: not a text document", line) from exc
@@ -47,18 +54,16 @@ def nonempty_lines(lines: list[str]) -> list[int]:
     return list(compress(range(len(lines)), lines))
 
 
-def digit_led_lines(lines: list[str], indices: Iterable[int] | None = None) -> list[int]:
+def digit_led_lines(lines: list[str], indices) -> list[int]:
     """Lines with a digit in the first two characters: the only ones that can be footnote
-    definitions ("9 Grundet ...") or numbered headings (" 1.17 Konsolidering ...").
-    ``indices``: the lines to look at (default all)."""
-    return [i for i in (range(len(lines)) if indices is None else indices)
-            if (text := lines[i])[:1].isdigit() or text[1:2].isdigit()]
+    definitions ("9 Grundet ...") or numbered headings (" 1.17 Konsolidering ...")."""
+    return [i for i in indices if (text := lines[i])[:1].isdigit() or text[1:2].isdigit()]
 
 
-def footnote_definitions(lines: list[str], candidates: list[int] | None = None) -> dict[int, int]:
+def footnote_definitions(lines: list[str], candidates: list[int]) -> dict[int, int]:
     """Footnote number -> 1-based line of its first definition ("9 Grundet fejl i ...")."""
     out: dict[int, int] = {}
-    for idx in digit_led_lines(lines) if candidates is None else candidates:
+    for idx in candidates:
         text = lines[idx]
         m = FOOTNOTE_DEF_RE.match(text)
         if m and len(text.split()) >= 4:
@@ -66,7 +71,7 @@ def footnote_definitions(lines: list[str], candidates: list[int] | None = None) 
     return out
 
 
-def _caption_continuation(lines: list[str], idx: int) -> tuple[str, int]:
+def caption_continuation(lines: list[str], idx: int) -> tuple[str, int]:
     """Caption text wrapped onto following lines ("... inkl. pro-" / "centvis udvikling ...")."""
     parts = [CAPTION_RE.match(lines[idx]).group(2)]
     j = idx + 1
@@ -88,183 +93,149 @@ def _caption_continuation(lines: list[str], idx: int) -> tuple[str, int]:
     return dehyphenate_join(parts), j
 
 
+#: a chapter heading at the top of a page: " 2 Regional Udvikling", " 4 Anlægsområdet"
+CHAPTER_RE = re.compile(r"^ \d{1,2} [A-ZÆØÅ][\wæøå]+(?: [\wæøå-]+){0,5}\s*$")
+
+
+def _headings(lines: list[str], index: LineIndex, candidates: list[int]) -> list[int]:
+    """Numbered headings ("1.17 Konsolidering ...", "1.40 Pulje ... i 2026", " 2 Regional
+    Udvikling"): a heading may end in a year, not in figures."""
+    out = []
+    for j in candidates:
+        if not (HEADING_RE.match(lines[j]) or CHAPTER_RE.match(lines[j])):
+            continue
+        cells = index.cells(j)[2]
+        if not cells or (len(cells) == 1 and cells[0].read_as == "integer" and len(cells[0].raw) == 4):
+            out.append(j)
+    return out
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in fold(text).split() if len(w) >= 6}
+
+
 class DocumentExtractor:
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path, text: str, settings: ExtractionSettings = DEFAULT):
         self.path = path
         self.file = path.name
+        self.settings = settings
         self.lines = text.splitlines()
-        self.index = LineIndex(self.lines)
-        self._nonempty = nonempty_lines(self.lines)  # every scan over the document skips ""
+        self.furniture = find_furniture(self.lines, settings)
+        self.index = LineIndex(self.lines, set(self.furniture))
+        self._nonempty = nonempty_lines(self.lines)
         self._digit_led = digit_led_lines(self.lines, self._nonempty)
         self.footnotes = footnote_definitions(self.lines, self._digit_led)
+        self.headings = _headings(self.lines, self.index, self._digit_led)
         self.claimed: set[int] = set()  # 0-based lines inside some table
-        self._headings: list[int] | None = None
-        self._claimed_starts: set[int] = set()  # first line of each claimed range
+        self.caption_lines: dict[int, int] = {}  # 1-based caption line -> line of its number
+        self.rejected = []
 
     def captioned(self) -> list[Table]:
         lines = self.lines
         caps = [i for i in self._nonempty if "Tabel" in lines[i] and CAPTION_RE.match(lines[i])]
         tables = []
         for n, idx in enumerate(caps):
-            number = CAPTION_RE.match(self.lines[idx]).group(1)
-            caption, body_start = _caption_continuation(self.lines, idx)
-            stop = caps[n + 1] if n + 1 < len(caps) else len(self.lines)
+            number = CAPTION_RE.match(lines[idx]).group(1)
+            caption, body_start = caption_continuation(lines, idx)
+            stop = caps[n + 1] if n + 1 < len(caps) else len(lines)
             table = Table(self.file, f"{self.path.stem}:L{idx + 1}", number, caption, idx + 1,
                           "captioned")
-            body = collect_body(self.index, body_start, stop)
-            TableBuilder(table, body, self.footnotes).build()
+            table.text_lines.update(range(idx + 1, body_start + 1))
+            body = collect_body(self.index, body_start, stop, self.settings)
+            TableBuilder(table, body, self.footnotes, self.settings).build()
             self._claim(idx, max(body.end_line, idx + 1))
             tables.append(table)
         return tables
 
-    # -- uncaptioned blocks ----------------------------------------------------
-    def _is_row(self, idx: int) -> int:
-        s = self.lines[idx].strip()
-        if not s or LONE_ITEM_NUMBER_RE.match(s) or s.startswith(BULLET_PREFIXES):
-            return 0
-        label, _, cells = self.index.cells(idx)
-        if label and len(label.split()) > 15:
-            return 0
-        return len(cells)
-
-    def _next_nonblank(self, idx: int, limit: int = 4) -> list[int]:
-        out = []
-        j = idx + 1
-        while j < len(self.lines) and len(out) < limit:
-            if self.lines[j].strip():
-                out.append(j)
-            j += 1
-        return out
-
-    def _block_anchor(self, idx: int) -> bool:
-        if self.index.is_year_header(idx):
-            return True
-        n = self._is_row(idx)
-        if n == 0:
-            return False
-        label = self.index.cells(idx)[0]
-        if not label and n >= 3:
-            return True
-        following = [self._is_row(j) for j in self._next_nonblank(idx, 3)]
-        if n >= 2 and n in following:
-            return True
-        return n == 1 and label != "" and following[:2] == [1, 1]
-
-    def _header_start(self, idx: int) -> int:
-        """Go back over label-only lines (at most 8) that can be the block's header."""
-        start = idx
-        seen = 0
-        j = idx - 1
-        while j >= 0 and seen < 8 and j not in self.claimed:
-            s = self.lines[j].strip()
-            if not s:
-                j -= 1
-                continue
-            if (s.startswith(BULLET_PREFIXES) or is_prose(s) or self._is_row(j)
-                    or s.endswith((".", ":")) and len(s.split()) >= 7):
-                break
-            start, seen = j, seen + 1
-            j -= 1
-        return start
-
-    def _heading_before(self, idx: int) -> str | None:
-        """The nearest numbered heading ("1.17 Konsolidering ...") at most 400 lines above."""
-        if self._headings is None:
-            self._headings = [j for j in self._digit_led if HEADING_RE.match(self.lines[j])]
-        k = bisect_left(self._headings, idx) - 1
-        while k >= 0 and self._headings[k] > idx - 400:
-            j = self._headings[k]
-            if not self.index.cells(j)[2]:
-                return self.lines[j].strip()
-            k -= 1
-        return None
-
-    def _after_rejected(self, idx: int, table: Table) -> int:
-        """Where to look for the next block after a rejected candidate. A candidate that
-        starts further down the same run of rows has no header of its own and holds the same
-        rows, so it fails the same way: the scan goes on at the first line that could start
-        another header (a line without figures), or at the first row the table could not
-        place, whichever comes first."""
-        stop = max(table.end_line or 0, idx + 1)
-        bad = [p.line - 1 for p in table.problems if p.line > idx + 1 and "ambiguous" in p.message]
-        if bad:
-            stop = min(stop, min(bad))
-        for j in range(idx + 1, stop):
-            if self.lines[j].strip() and (not self.index.cells(j)[2] or self.index.is_year_header(j)):
-                return j
-        return stop
-
-    def _next_claimed(self, idx: int, limit: int) -> int:
-        """The first claimed line after idx, or limit."""
-        starts = sorted(self._claimed_starts)
-        k = bisect_right(starts, idx)
-        return min(starts[k], limit) if k < len(starts) else limit
-
     def _claim(self, start: int, end: int) -> None:
-        if end > start:
-            self.claimed.update(range(start, end))
-            self._claimed_starts.add(start)
+        self.claimed.update(range(start, end))
 
     def blocks(self) -> list[Table]:
-        tables = []
-        # only a line that ends like a cell or holds two years side by side can anchor a block
-        maybe = []
-        for i in self._nonempty:
-            tail = self.lines[i].rstrip()
-            if (tail and tail[-1] in _ANCHOR_LAST_CHARS and ends_like_cell(tail)
-                    or ("19" in tail or "20" in tail) and TWO_YEARS_RE.search(tail)):
-                maybe.append(i)
-        pos = 0
-        idx = 0
-        n = len(self.lines)
-        while idx < n:
-            pos = bisect_left(maybe, idx, pos)
-            if pos == len(maybe):
-                break
-            idx = maybe[pos]
-            if idx in self.claimed or not self._block_anchor(idx):
-                idx += 1
-                continue
-            start = self._header_start(idx)
-            stop = self._next_claimed(idx, min(n, idx + MAX_BLOCK_LINES))
-            body = collect_body(self.index, start, stop)
-            if not body.rows or sum(1 for r in body.rows if r.cell_lines) < 1:
-                idx += 1
-                continue
-            heading = self._heading_before(start)
-            table = Table(self.file, f"{self.path.stem}:L{start + 1}", None, heading or "",
-                          start + 1, "block")
-            TableBuilder(table, body, self.footnotes).build()
-            useful = [c for c in table.cells if c.value is not None or c.value_low is not None]
-            end = max(body.end_line, idx + 1)
-            if table.status == "ok" and len(useful) >= 2 and len(table.columns) >= 1 \
-                    and not table.columns[0].startswith("kolonne") \
-                    and table.rows_with_extra_numbers <= 0.25 * table.rows:
-                if not table.caption:
-                    table.caption = table.stub or dehyphenate_join(
-                        [self.lines[i] for i in range(start, idx)])
-                for c in table.cells:
-                    c.caption = table.caption
-                tables.append(table)
-                self._claim(start, end)
-                idx = max(end, idx + 1)
-            else:
-                idx = self._after_rejected(idx, table)
+        scanner = BlockScanner(self.file, self.path.stem, self.index, self._nonempty,
+                               self.headings, self.footnotes, self.claimed, self.settings)
+        tables = scanner.scan()
+        self.rejected = scanner.rejected
         return tables
 
+    def adopt_detached_bodies(self, captioned: list[Table], blocks: list[Table]) -> list[Table]:
+        """A caption printed without its table (the text layer put the body elsewhere, as in
+        004's Tabel 2) takes the first block below it, before the next caption, that shares
+        words with it. Returns the blocks left."""
+        left = list(blocks)
+        for k, t in enumerate(captioned):
+            if t.status != "no_text_layer":
+                continue
+            nxt = captioned[k + 1].caption_line if k + 1 < len(captioned) else len(self.lines) + 1
+            words = _words(t.caption)
+            for b in left:
+                if not (t.caption_line < b.caption_line < nxt
+                        and b.caption_line - t.caption_line <= self.settings.detached_body_lines):
+                    continue
+                body_words = _words(" ".join([b.stub, *b.columns, *{c.row_label for c in b.cells}]))
+                if len(words & body_words) < 2:
+                    continue
+                t.problems = [p for p in t.problems if p.kind is not ProblemKind.NO_TEXT_LAYER]
+                for attr in ("status", "end_line", "ended_by", "stub", "perspective", "unit",
+                             "columns", "rows", "rows_with_extra_numbers", "cells"):
+                    setattr(t, attr, getattr(b, attr))
+                t.problems.extend(b.problems)
+                t.text_lines |= b.text_lines
+                t.body_line = b.caption_line
+                t.unit = t.unit or table_unit(t.caption, t.caption)
+                for c in t.cells:
+                    c.table_id, c.table, c.caption = t.table_id, t.table, t.caption
+                    if c.unit == "antal" and t.unit:
+                        c.unit = t.unit
+                left.remove(b)
+                break
+        return left
 
-def extract_text(path: Path, text: str, result: DocumentResult) -> DocumentResult:
-    ex = DocumentExtractor(path, text)
-    tables = ex.captioned()
-    tables += ex.blocks()
-    tables.sort(key=lambda t: t.caption_line)
+    def unread_figures(self, tables: list[Table]) -> list[Problem]:
+        """Problems for the lines of figures no table took: each run of such lines is
+        reported once, with the reason of the rejected candidate that covered it if any."""
+        in_table = {c.line for t in tables for c in t.cells}
+        for t in tables:
+            in_table |= t.text_lines
+        reported = {ln for t in tables for p in t.problems for ln in p.lines}
+        runs = accounting.figure_runs(self.index, self._nonempty, self.settings)
+        problems = []
+        for run in runs:
+            left = [ln for ln in run if ln not in in_table and ln not in reported]
+            if not left:
+                continue
+            why = next((r for r in self.rejected if r.first_line <= left[0] <= r.last_line), None)
+            first, last = left[0], left[-1]
+            raw = " / ".join(self.lines[ln - 1].strip() for ln in left[:3])
+            more = f" ... ({len(left)} lines)" if len(left) > 3 else ""
+            if why is not None:
+                problems.append(Problem(self.file, first, f"lines of figures not read as a table: "
+                                        f"{why.reason} (candidate block at lines {why.first_line}-"
+                                        f"{why.last_line}; text: {raw}{more})", None, "warning",
+                                        ProblemKind.REJECTED_BLOCK, last))
+            else:
+                problems.append(Problem(self.file, first, "figures outside any table: no table "
+                                        f"reader took these lines (text: {raw}{more})", None,
+                                        "warning", ProblemKind.FIGURES_OUTSIDE_TABLE, last))
+        return problems
+
+
+def extract_text(path: Path, text: str, result: DocumentResult,
+                 settings: ExtractionSettings = DEFAULT) -> DocumentResult:
+    ex = DocumentExtractor(path, text, settings)
+    captioned = ex.captioned()
+    blocks = ex.adopt_detached_bodies(captioned, ex.blocks())
+    tables = sorted(captioned + blocks, key=lambda t: t.caption_line)
     result.tables = tables
     for t in tables:
         result.problems.extend(t.problems)
+    result.problems.extend(ex.unread_figures(tables))
+    result.problems.sort(key=lambda p: p.line)
+    result.accounting = accounting.account(ex.lines, ex.index, ex.furniture, ex.headings,
+                                           tables, result.problems, ex.footnotes, settings)
     return result
 
 
-def extract_document(path: str | Path) -> DocumentResult:
+def extract_document(path: str | Path, settings: ExtractionSettings = DEFAULT) -> DocumentResult:
     """Extract every table of one document. Never raises for a bad document: the
     error is kept on the result so other documents still extract."""
     path = Path(path)
@@ -280,4 +251,4 @@ def extract_document(path: str | Path) -> DocumentResult:
     except OSError as exc:
         result.error = ExtractionError(path.name, f"cannot read: {exc.strerror or exc}")
         return result
-    return extract_text(path, text, result)
+    return extract_text(path, text, result, settings)

@@ -82,9 +82,9 @@ def _distance(a: str, b: str, limit: int) -> int:
 def is_total_label(label: str) -> bool:
     folded = fold(label)
     return (
-        folded.startswith(("total", "i alt", "hovedtotal"))
+        folded.startswith(("total", "i alt", "hovedtotal", "samlet ", "samlede ", "sum "))
         or folded.endswith((" total", " i alt"))
-        or folded == "i alt"
+        or folded in ("i alt", "sum", "samlet", "samlede")
     )
 
 
@@ -92,8 +92,10 @@ def is_total_label(label: str) -> bool:
 def match_geo(label: str) -> tuple[Geo | None, str | None]:
     """Return (geo, how) for a row or column label; how is "exact" or "fuzzy"."""
     text = _NOISE.sub("", label.strip()).strip()
-    words = fold(text).split()
-    words = [w for w in words if w not in ("region", "kommune", "kommuner", "total")]
+    folded = fold(text)
+    if folded.endswith(" i alt"):  # "Region Hovedstaden i alt", "Danmark i alt"
+        folded = folded[:-len(" i alt")]
+    words = [w for w in folded.split() if w not in ("region", "kommune", "kommuner", "total")]
     if not words or len(words) > 2:
         return None, None
     key = " ".join(words)

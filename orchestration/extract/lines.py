@@ -2,22 +2,31 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .numbers import MISSING_TOKENS, UNIT_WORDS, is_year, parse_number, parse_range
+from .numbers import (GLUED_UNIT_WORDS, LEADING_GROUP_RE, MISSING_TOKENS, SCALE_WORDS,
+                      THOUSANDS_GROUP_RE, UNIT_WORDS, is_year, parse_number, parse_range)
 
-#: words after which a number belongs to the label ("Speciale 51", "§ 104", "stk. 1")
-LABEL_NUMBER_AFTER = {"speciale", "§", "stk.", "nr.", "kapitel", "afsnit", "bilag"}
+#: words after which a number belongs to the label ("Speciale 51", "§ 104", "jf. tabel 1",
+#: "spec. 62", "pr. 1. januar 2025", "3.-4. kvartal 2025", "Tlf.: 35 36 66 00")
+LABEL_NUMBER_AFTER = {"speciale", "spec.", "§", "stk.", "nr.", "kapitel", "afsnit", "bilag",
+                      "tabel", "figur", "kvartal", "tlf.", "tlf.:", "tlf", "telefon", "cvr",
+                      "cvr-nr.", "januar", "februar", "marts", "april", "maj", "juni", "juli",
+                      "august", "september", "oktober", "november", "december"}
 YEAR_RANGE_RE = re.compile(r"^(?:\d{2}|\d{4})[-\u2013](?:\d{2}|\d{4})$")
 LONE_ITEM_NUMBER_RE = re.compile(r"^\d+\.\d{1,2}$")  # "1.25" alone on a line: a budget item number
-PAGE_FOOTER_RE = re.compile(r"^Side \d+ af \d+$")
+PAGE_FOOTER_RE = re.compile(r"^Side \d+(?: af \d+)?$")
 CAPTION_RE = re.compile(r"^\s*Tabel\s+(\d+[A-Z]?)\s*[:.]\s*(\S.*?)\s*$")
 FOOTNOTE_DEF_RE = re.compile(r"^\s?(\d{1,2}) [A-ZÆØÅ\u201d\"]\w")
+#: a word of a line: anything between ordinary white space. A non-breaking space is not a
+#: word break here: "2 851 115" with non-breaking spaces is one number
+WORD_RE = re.compile(r"[^ \t\n\r\f\v]+")
 
-
-CELL_END = _CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
+PHONE_WORDS = {"tlf.", "tlf.:", "tlf", "telefon", "cvr", "cvr-nr."}
+CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
 _DASHES = set("-\u2013\u2212\u2014")
+_UNIT_TAILS = (" kr.", " kr", "kr.", " uger", " uge", "mio.kr", "mia.kr")
 
 
 @dataclass(slots=True)
@@ -35,29 +44,33 @@ class RawCell:
     annotation: str | None = None
 
 
-def _core(t: str, start: int, end: int, line: int) -> RawCell | None:
-    """A single word (at text[start:end]) read as a cell: number, "12%", "323*", "(1)",
-    "-", or a range."""
+def _core(t: str, start: int, line: int) -> RawCell | None:
+    """A single word (at text[start:]) read as a cell: number, "12%", "323*", "(1)", "-",
+    "1.043kr.", or a range."""
+    end = start + len(t)
     if t in MISSING_TOKENS:
         return RawCell(t, start, end, line, read_as="missing")
-    if t[-1].isdigit():  # fast path: a plain number ("2.851.115", "7,28", "-5")
+    if t[-1].isdigit():  # a plain number ("2.851.115", "7,28", "-5")
         num = parse_number(t)
         if num is not None:
-            # positional: value, low, high, unit, read_as, decimals
-            return RawCell(t, start, end, line, num.value, None, None, None, num.read_as,
-                           num.decimals)
+            return RawCell(t, start, end, line, value=num.value, read_as=num.read_as,
+                           decimals=num.decimals)
     annotation = None
     body = t
+    unit = None
+    if body.endswith(("kr.", "kr")) and body[:-3 if body.endswith(".") else -2][-1:].isdigit():
+        body, unit = body[:body.rindex("kr")], "kr."  # "1.043kr."
     if body.startswith("(") and body.endswith(")"):
         body, annotation = body[1:-1], "parenthesised"
+        if is_year(body):
+            return None  # "(2021)" qualifies the label: "Bloktilskudsnøgle: sundhed (2021)"
     while body.endswith("*"):
         body, annotation = body[:-1], (annotation or "") + "*"
-    unit = None
     if body.endswith("%") and len(body) > 1:
         body, unit = body[:-1], "%"
     num = parse_number(body)
     if num is not None:
-        return RawCell(t, start, end, line, num.value, unit=unit, read_as=num.read_as,
+        return RawCell(t, start, end, line, value=num.value, unit=unit, read_as=num.read_as,
                        decimals=num.decimals, annotation=annotation)
     rng = parse_range(body)
     if rng is not None:
@@ -76,63 +89,126 @@ def ends_like_cell(text: str) -> bool:
     if not tail:
         return False
     last = tail[-1]
-    if last in _CELL_END:
+    if last in CELL_END:
         if last in _DASHES:
             return len(tail) == 1 or tail[-2].isspace()
         if last == ")":
             return tail.rsplit(None, 1)[-1].startswith("(")
         return True
-    return tail.endswith((" kr.", " kr", " uger", " uge"))
+    return tail.endswith(_UNIT_TAILS)
+
+
+def _unit_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> tuple[RawCell, int] | None:
+    """A figure followed by its unit word(s), ending at word k: "3.909.758 kr.", "14,8 mio.
+    kr.", "0,5 mio.kr.", "5 uger", "12 %". Returns the cell and how many words it used."""
+    word, _ = words[k]
+    if word in GLUED_UNIT_WORDS:
+        unit, used = GLUED_UNIT_WORDS[word], 1
+    elif word in UNIT_WORDS:
+        unit, used = UNIT_WORDS[word], 1
+        if unit == "kr." and k >= 1 and words[k - 1][0] in SCALE_WORDS:
+            unit, used = SCALE_WORDS[words[k - 1][0]], 2
+    else:
+        return None
+    if k < used:
+        return None
+    number, start = words[k - used]
+    cell = _core(number, start, line)
+    if cell is None or cell.read_as == "missing" or cell.unit == "%":
+        return None
+    end = words[k][1] + len(word)
+    cell.end, cell.unit = end, unit
+    cell.raw = text[start:end]
+    return cell, used + 1
+
+
+def _range_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> RawCell | None:
+    """ "3,0 – 5,0": a range printed with spaces around its dash, ending at word k."""
+    if k < 2 or words[k - 1][0] != "\u2013":
+        return None
+    low, high = parse_number(words[k - 2][0]), parse_number(words[k][0])
+    if low is None or high is None:
+        return None
+    start, end = words[k - 2][1], words[k][1] + len(words[k][0])
+    return RawCell(text[start:end], start, end, line, low=low.value, high=high.value, read_as="range",
+                   decimals=max(low.decimals, high.decimals))
 
 
 def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     """Split a line into (label, label_end, cells), cells read greedily from the right."""
     if not ends_like_cell(text):
         tail = text.rstrip()
-        return tail.strip(), len(tail), []  # fast path: most lines are prose
-    words = text.split()
+        return tail.strip(), len(tail), []  # most lines are prose
+    words = [(m.group(), m.start()) for m in WORD_RE.finditer(text)]
     cells: list[RawCell] = []
-    # Words are read from the right and located with rfind: a word is the last occurrence of
-    # its text before the word right of it (only whitespace lies between), so a long sentence
-    # that ends in a figure is not located in full.
     k = len(words) - 1  # the next word to read
-    bound = len(text)  # where the word right of words[k] starts
     while k >= 0:
-        word = words[k]
-        if word in UNIT_WORDS and word != "%" and k > 0:  # "3.909.758 kr.", "5 uger"
-            unit_start = text.rfind(word, 0, bound)
-            prev = words[k - 1]
-            start = text.rfind(prev, 0, unit_start)
-            cell = _core(prev, start, start + len(prev), line)
-            if cell is None or cell.read_as == "missing":
-                break
-            cell.end = unit_start + len(word)
-            cell.raw = text[start:cell.end]
-            cell.unit = UNIT_WORDS[word]
-            used = 2
-        elif (k >= 2 and words[k - 1] == "\u2013" and parse_number(word)
-              and parse_number(words[k - 2])):  # "3,0 – 5,0"
-            end = text.rfind(word, 0, bound) + len(word)
-            low_word = words[k - 2]
-            start = text.rfind(low_word, 0, text.rfind("\u2013", 0, end - len(word)))
-            low, high = parse_number(low_word), parse_number(word)
-            cell = RawCell(text[start:end], start, end, line, low=low.value, high=high.value,
-                           read_as="range", decimals=max(low.decimals, high.decimals))
-            used = 3
+        unit = _unit_cell(text, words, k, line)
+        if unit is not None:
+            cell, used = unit
+        elif (rng := _range_cell(text, words, k, line)) is not None:
+            cell, used = rng, 3
         else:
-            start = text.rfind(word, 0, bound)
-            cell = _core(word, start, start + len(word), line)
+            cell = _core(words[k][0], words[k][1], line)
             if cell is None:
                 break
             used = 1
-        if k >= used and words[k - used].casefold() in LABEL_NUMBER_AFTER:  # "Speciale 51"
+        if k >= used and words[k - used][0].casefold() in LABEL_NUMBER_AFTER:  # "Speciale 51"
+            if words[k - used][0].casefold() in PHONE_WORDS:  # the whole number is the label's
+                cells, k = [], len(words) - 1
             break
         cells.append(cell)
         k -= used
-        bound = start
     cells.reverse()
-    label_end = text.rfind(words[k], 0, bound) + len(words[k]) if k >= 0 else 0
+    cells = merge_unit_thousands(text, cells)
+    label_end = words[k][1] + len(words[k][0]) if k >= 0 else 0
     return text[:label_end].strip(), label_end, cells
+
+
+def _spaced_group(text: str, cells: list[RawCell], i: int, j: int) -> bool:
+    """Whether cells i..j (inclusive) can be one number printed with spaces between its
+    thousands: "2 851 115", each gap a single space."""
+    first = cells[i]
+    if first.read_as != "integer" or first.unit or not LEADING_GROUP_RE.match(first.raw):
+        return False
+    for k in range(i + 1, j + 1):
+        c = cells[k]
+        digits = c.raw.split(" ")[0] if c.unit else c.raw
+        if c.read_as not in ("integer", "decimal_comma") or not THOUSANDS_GROUP_RE.match(digits):
+            return False
+        if (c.unit and k != j) or text[cells[k - 1].end:c.start] != " ":
+            return False
+    return True
+
+
+def join_spaced(text: str, cells: list[RawCell], i: int, j: int) -> RawCell:
+    """Cells i..j read as one number with spaces between its thousands (see _spaced_group)."""
+    last = cells[j]
+    number = "".join((c.raw.split(" ")[0] if c.unit else c.raw) for c in cells[i:j + 1])
+    num = parse_number(number)
+    return replace(last, raw=text[cells[i].start:last.end], start=cells[i].start,
+                   value=num.value, read_as="thousands_space", decimals=num.decimals)
+
+
+def merge_unit_thousands(text: str, cells: list[RawCell]) -> list[RawCell]:
+    """ "2 851 115 kr.": where a figure carries a unit, the plain figures just before it that
+    read as its thousands ("2", "851") are part of it. Only where every unit-bearing cell's
+    run can be read so: a row "12 345 kr." alone stays two cells."""
+    if len(cells) < 2 or not any(c.unit in ("kr.", "mio. kr.", "mia. kr.") for c in cells):
+        return cells
+    out: list[RawCell] = []
+    run_start = 0
+    for j, c in enumerate(cells):
+        if c.unit not in ("kr.", "mio. kr.", "mia. kr."):
+            continue
+        i = j
+        while i > run_start and _spaced_group(text, cells, i - 1, j):
+            i -= 1
+        out.extend(cells[run_start:i])
+        out.append(join_spaced(text, cells, i, j) if i < j else c)
+        run_start = j + 1
+    out.extend(cells[run_start:])
+    return out
 
 
 def year_run_indices(toks: list[str]) -> list[int]:
@@ -145,20 +221,33 @@ def year_run_indices(toks: list[str]) -> list[int]:
 
 
 #: two years side by side, each a whole word ("2019 2020"). The lookbehind comes after the
-#: first two digits so that the regex engine can skip ahead to a "1" or "2" (2.4 times faster
-#: than the same test written with a leading "(?:^|\s)")
+#: first two digits so that the regex engine can skip ahead to a "1" or "2"
 TWO_YEARS_RE = re.compile(r"(?:19|20)(?<!\S..)\d\d\s+(?:19|20)\d\d(?!\S)")
 
 
+def is_year_anchored_header(text: str) -> bool:
+    """A header whose columns each end in a year: "Regional Udvikling Budgetoplæg 2026
+    Budgetforslag 2026", "get) 2025 (KR2) Forv. regnskab 2026*". Two or more years, the last
+    word a year, no other figures, a short line."""
+    toks = text.split()
+    if len(toks) > 12 or not toks or not is_year(toks[-1].rstrip("*")):
+        return False
+    years = [t for t in toks if is_year(t.rstrip("*").strip("()"))]
+    if len(years) < 2:
+        return False
+    return not any(parse_number(t.strip("()*%")) for t in toks if t not in years)
+
+
 def is_year_run_header(text: str) -> bool:
-    """A header line with a run of years and no other figures: "2019 2020 2021 2022 2023 Udvikling"."""
+    """A header line with a run of years and no other figures: "2019 2020 2021 2022 2023
+    Udvikling". A year printed in the stub ("Mio. kr. - 2026 p/l 2026 2027 2028") is allowed."""
     if not ("19" in text or "20" in text) or not TWO_YEARS_RE.search(text):
         return False  # fast path: no two years side by side
     toks = text.split()
     run = year_run_indices(toks)
     if len(run) < 2:
         return False
-    others = [t for i, t in enumerate(toks) if i not in run]
+    others = [t for i, t in enumerate(toks) if i not in run and not (is_year(t) and i < run[0])]
     return not any(parse_number(t.rstrip("%")) for t in others if not is_year(t))
 
 
@@ -184,10 +273,12 @@ def dehyphenate_join(parts: list[str]) -> str:
 class LineIndex:
     """A document's lines with each line's reading done once: the block scan and every
     candidate table look at the same lines many times. Cells handed out are shared, so a
-    caller that changes a cell must change a copy."""
+    caller that changes a cell must change a copy. ``furniture`` holds the 0-based indices of
+    page furniture (page numbers, running headers and footers), which table bodies skip."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], furniture: set[int] | None = None):
         self.lines = lines
+        self.furniture = furniture or set()
         self._cells: list[tuple[str, int, list[RawCell]] | None] = [None] * len(lines)
         self._year_header: list[bool | None] = [None] * len(lines)
 
@@ -204,5 +295,6 @@ class LineIndex:
     def is_year_header(self, idx: int) -> bool:
         got = self._year_header[idx]
         if got is None:
-            got = self._year_header[idx] = is_year_run_header(self.lines[idx].strip())
+            s = self.lines[idx].strip()
+            got = self._year_header[idx] = is_year_run_header(s) or is_year_anchored_header(s)
         return got

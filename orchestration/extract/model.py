@@ -1,8 +1,10 @@
-"""What extraction produces: tables, their cells with lineage, and the problems met."""
+"""What extraction produces: tables, their cells with lineage, the problems met, and the
+accounting of every number in the document."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 
 
 class ExtractionError(Exception):
@@ -14,6 +16,21 @@ class ExtractionError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+class ProblemKind(str, Enum):
+    """Why something could not be read (or was read with a caveat)."""
+
+    NOT_UTF8 = "not_utf8"                  # decoded as cp1252
+    NO_TEXT_LAYER = "no_text_layer"        # a caption whose table was an image in the PDF
+    NO_DATA_ROWS = "no_data_rows"          # header text but no rows of figures
+    HEADER_NOT_UNDERSTOOD = "header_not_understood"
+    AMBIGUOUS_ROW = "ambiguous_row"        # fewer figures than columns and nothing says where
+    CUT_OFF = "cut_off"                    # the table stops mid-row at the end of the file
+    MISSING_ROWS = "missing_rows"          # a geography table without some kommune or region
+    TEXT_CELLS = "text_cells"              # cells that hold words, not figures
+    REJECTED_BLOCK = "rejected_block"      # lines of figures that were not read as a table
+    FIGURES_OUTSIDE_TABLE = "figures_outside_table"  # figure lines no table reader took
+
+
 @dataclass
 class Problem:
     file: str
@@ -21,17 +38,23 @@ class Problem:
     message: str
     table: str | None = None  # printed table number or block caption
     severity: str = "warning"  # "warning" or "error"
+    kind: ProblemKind = ProblemKind.AMBIGUOUS_ROW
+    end_line: int | None = None  # last line concerned, where it is more than one
+
+    @property
+    def lines(self) -> range:
+        return range(self.line, (self.end_line or self.line) + 1)
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
+        where = f"{self.file}:{self.line}" + (f"-{self.end_line}" if self.end_line and self.end_line != self.line else "")
         table = f" [Tabel {self.table}]" if self.table else ""
         return f"{where}{table}: {self.message}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Cell:
-    # TableBuilder._emit passes these positionally (about 4 ms less per extraction of the five
-    # documents than keywords): keep its argument list in step with this field order.
+    """One figure of a table with its lineage. Built by keyword."""
+
     file: str
     table_id: str
     table: str | None
@@ -46,6 +69,9 @@ class Cell:
     is_total: bool
     perspective: str | None
     column_label: str
+    #: what the column holds: year, forecast ("2025 (KR2)"), budget, actual ("Regnskab"),
+    #: permanent ("Permanent", "Varigt"), period ("Udvikling 19-23"), or None
+    column_kind: str | None
     year: int | None
     period_from: int | None
     period_to: int | None
@@ -60,6 +86,11 @@ class Cell:
     row_index: int = 0  # position of the row in its table (0-based); with col_index the cell's key
     col_index: int = 0
     decimals: int = 0  # digits printed after the decimal comma: the rounding of the value
+    #: how the cell was put in its column: "position" (one figure per column, in order),
+    #: "gap" (wide spaces mark empty cells), "sum" (the row adds up to a printed total in that
+    #: column), "column_major" (the PDF listed the figures column by column)
+    placed_by: str = "position"
+    col_start: int = -1  # character offset of ``raw`` in its line (-1 for an empty cell)
 
 
 @dataclass
@@ -81,6 +112,34 @@ class Table:
     rows_with_extra_numbers: int = 0  # rows with more figures than columns (moved into the label)
     cells: list[Cell] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: lines (1-based) the table read as its header, labels and sections: their numbers are
+    #: part of the table even where they are not cells
+    text_lines: set[int] = field(default_factory=set)
+    #: where the body was printed apart from its caption (004's Tabel 2), its first line
+    body_line: int | None = None
+
+
+#: what a number of the document is: the categories of the accounting
+ACCOUNTING_CATEGORIES = ("cell", "table_text", "prose", "furniture", "problem", "unaccounted")
+
+
+@dataclass
+class NumberAccounting:
+    """Every numeric token of a document, by what it is (see ``accounting``)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACCOUNTING_CATEGORIES, 0))
+    #: (line, category) of each token, in document order
+    tokens: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, start, text, category)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        c = self.counts
+        return (f"{self.total} numbers: {c['cell']} in cells, {c['table_text']} in table headers "
+                f"and labels, {c['prose']} in prose, {c['furniture']} page furniture, "
+                f"{c['problem']} in reported problems, {c['unaccounted']} unaccounted")
 
 
 @dataclass
@@ -92,6 +151,7 @@ class DocumentResult:
     tables: list[Table] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: ExtractionError | None = None
+    accounting: NumberAccounting | None = None
 
     @property
     def cells(self) -> list[Cell]:

@@ -18,22 +18,34 @@ _SIGN = f"[{MINUS}]?"
 
 #: thousands-grouped integer with optional decimals: 1.017,4  2.851.115
 _GROUPED = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+#: thousands grouped by non-breaking spaces, as some PDF text layers print them: 2 851 115
+_GROUPED_SPACE = r"\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?"
 #: plain integer or comma decimal: 7,28  1049  -5
 _PLAIN = r"\d+(?:,\d+)?"
 #: a point with one or two digits can never be a thousands group: 860.4
 _POINT_SLIP = r"\d+\.\d{1,2}"
 
-NUMBER_RE = re.compile(rf"^({_SIGN})(?:(?P<grouped>{_GROUPED})|(?P<slip>{_POINT_SLIP})|(?P<plain>{_PLAIN}))$")
+NUMBER_RE = re.compile(rf"^({_SIGN})(?:(?P<grouped>{_GROUPED})|(?P<spaced>{_GROUPED_SPACE})|"
+                       rf"(?P<slip>{_POINT_SLIP})|(?P<plain>{_PLAIN}))$")
+#: a group of three digits (with the decimals of the number it ends): what follows the first
+#: group of a number whose thousands are separated by spaces ("2 851 115", "12 345,5")
+THOUSANDS_GROUP_RE = re.compile(r"^\d{3}(?:,\d+)?$")
+LEADING_GROUP_RE = re.compile(rf"^{_SIGN}\d{{1,3}}$")
 RANGE_RE = re.compile(rf"^({_PLAIN})[{MINUS}]({_PLAIN})$")
 YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 MISSING_TOKENS = {"-", "\u2013", "\u2212", "\u2014"}
 
 UNIT_WORDS = {"kr.": "kr.", "kr": "kr.", "uger": "uger", "uge": "uger", "%": "%"}
+#: words before "kr." that scale it: "14,8 mio. kr.", "1,84 mia. kr."
+SCALE_WORDS = {"mio.": "mio. kr.", "mia.": "mia. kr."}
+#: units glued into one word: "0,5 mio.kr."
+GLUED_UNIT_WORDS = {"mio.kr.": "mio. kr.", "mio.kr": "mio. kr.", "mia.kr.": "mia. kr.",
+                    "mia.kr": "mia. kr."}
 
 
 class Number(NamedTuple):
     value: Decimal
-    read_as: str  # "integer", "decimal_comma", "thousands", "decimal_point_slip"
+    read_as: str  # "integer", "decimal_comma", "thousands", "thousands_space", "decimal_point_slip"
     decimals: int
 
 
@@ -48,6 +60,10 @@ def parse_number(text: str) -> Number | None:
         intpart, _, dec = m.group("grouped").partition(",")
         digits = intpart.replace(".", "") + ("." + dec if dec else "")
         read_as, decimals = "thousands", len(dec)
+    elif m.group("spaced"):
+        intpart, _, dec = m.group("spaced").partition(",")
+        digits = re.sub(r"\D", "", intpart) + ("." + dec if dec else "")
+        read_as, decimals = "thousands_space", len(dec)
     elif m.group("slip"):
         digits, read_as = m.group("slip"), "decimal_point_slip"
         decimals = len(digits.split(".")[1])

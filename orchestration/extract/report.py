@@ -10,8 +10,9 @@ from .numbers import format_decimal
 
 CSV_COLUMNS = [
     "file", "table", "table_id", "caption", "section", "row_label", "row_number", "geo_code",
-    "geo_name", "geo_level", "is_total", "perspective", "column_label", "year", "period_from",
-    "period_to", "value", "value_low", "value_high", "unit", "raw", "line", "read_as", "annotation",
+    "geo_name", "geo_level", "is_total", "perspective", "column_label", "column_kind", "year",
+    "period_from", "period_to", "value", "value_low", "value_high", "unit", "raw", "line", "read_as",
+    "annotation", "placed_by",
 ]
 
 
@@ -24,11 +25,12 @@ def cell_row(c: Cell) -> dict[str, str]:
         "section": opt(c.section), "row_label": c.row_label, "row_number": opt(c.row_number),
         "geo_code": opt(c.geo_code), "geo_name": opt(c.geo_name), "geo_level": opt(c.geo_level),
         "is_total": "true" if c.is_total else "false", "perspective": opt(c.perspective),
-        "column_label": c.column_label, "year": opt(c.year), "period_from": opt(c.period_from),
+        "column_label": c.column_label, "column_kind": opt(c.column_kind), "year": opt(c.year),
+        "period_from": opt(c.period_from),
         "period_to": opt(c.period_to), "value": format_decimal(c.value),
         "value_low": format_decimal(c.value_low), "value_high": format_decimal(c.value_high),
         "unit": c.unit, "raw": c.raw, "line": str(c.line), "read_as": c.read_as,
-        "annotation": opt(c.annotation),
+        "annotation": opt(c.annotation), "placed_by": c.placed_by,
     }
 
 
@@ -72,12 +74,19 @@ def render_report(results: list[DocumentResult]) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in sorted(by_status.items()))
         out.write(f"  ({r.size_bytes:,} bytes, {r.encoding})\n   {len(r.tables)} tables ({counts}), "
                   f"{cells} cells\n")
+        if r.accounting is not None:
+            out.write(f"   {r.accounting.summary()}\n")
         for t in r.tables:
             name = f"Tabel {t.table}" if t.table else "block"
             out.write(f"   L{t.caption_line:<6} {name:<10} {t.status:<14} {len(t.cells):>5} cells  "
                       f"{t.caption[:70]}\n")
+        by_kind: dict[str, int] = {}
         for p in r.problems:
-            out.write(f"   ! {p}\n")
+            by_kind[p.kind.value] = by_kind.get(p.kind.value, 0) + 1
+        if by_kind:
+            out.write("   problems: " + ", ".join(f"{v} {k}" for k, v in sorted(by_kind.items())) + "\n")
+        for p in r.problems:
+            out.write(f"   ! {p.kind.value}: {p}\n")
         out.write("\n")
     ok = sum(1 for r in results if r.error is None)
     out.write(f"{ok} of {len(results)} documents extracted, {total_cells} cells\n")

@@ -1,209 +1,33 @@
-"""Parsing the body of one table: header, rows (wrapped labels, empty cells), cells with lineage."""
+"""Building one table from its collected body: header, rows placed in columns, cells with
+lineage. The stages, in order: resolve the header into columns (``_resolve_header``), give
+every row its figures in columns (``_place``: see ``placement``), check that a geography
+table has all its rows (``_check_geography``), then emit one Cell per row and column."""
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from . import geo as geomod
-from .header import column_period, column_year, header_candidates, perspective_of, segment_header
-from .lines import (CAPTION_RE, LONE_ITEM_NUMBER_RE, PAGE_FOOTER_RE, YEAR_RANGE_RE, LineIndex,
-                    RawCell, dehyphenate_join, is_year_run_header)
-from .model import Cell, Problem, Table
+from . import placement
+from .body import Body, RawRow, collect_body, is_prose  # noqa: F401  (collect_body re-exported)
+from .header import (column_kind, column_period, column_year, header_candidates, perspective_of,
+                     segment_header, year_columns)
+from .lines import RawCell, dehyphenate_join, is_year_run_header
+from .model import Cell, Problem, ProblemKind, Table
 from .numbers import is_year
+from .settings import DEFAULT, ExtractionSettings
 
-HEADING_RE = re.compile(r"^\s?\d+(?:\.\d+)+\s+[A-ZÆØÅ]")
 ITEM_NUMBER_RE = re.compile(r"^(\d+\.\d+)\s+(\S.*)$")
-FIGURE_RE = re.compile(r"^Figur\s+\S+:")
-VERTICAL_FRAGMENT_RE = re.compile(r"^(?=.*[a-zæøå])[A-Za-zÆØÅæøå]{1,3}-?$")
-PROSE_WORDS = 7  # a label-only line this long, not wrapped, is prose: the table has ended
-MAX_PENDING = 3
+#: columns of budgets and accounts hold money: without a stated unit, kroner
+MONEY_COLUMNS = {"budget", "actual"}
 _FOOTNOTE_CANDIDATE_RE = re.compile(r"-?\d{3,}")  # a bare integer that may carry a footnote marker
-
-
-@dataclass
-class RawRow:
-    label_parts: list[tuple[str, int]]
-    cell_lines: list[list[RawCell]]
-    line: int
-    section: str | None
-    label_end: int = 0
-    text: str = ""
-    cells_only: bool = False
-    extra_label: str = ""
-    cells: list[RawCell | None] = field(default_factory=list)
-
-    @property
-    def ncells(self) -> int:
-        return sum(map(len, self.cell_lines))
-
-
-@dataclass
-class Body:
-    header_lines: list[tuple[str, int]]
-    rows: list[RawRow]
-    end_line: int
-    ended_by: str
-
-
-SECTION_MARK = "\x00section:"
-_STOP_INITIALS = frozenset("SKNT*F")  # first letters of "Side", "Kilde", "Note", "Tabel", "*", "Figur"
-
-
-def _nonblank_lines(lines: list[str], start: int, stop: int):
-    """Non-blank lines as (1-based number, text, stripped text). A run of three or more
-    one-to-three letter lines ("Pl" / "ej" / "ef" / ...) is rotated text, a group label:
-    yielded as one line, SECTION_MARK + the joined letters."""
-    run: list[tuple[int, str, str]] = []
-    for idx in range(start, stop):
-        text = lines[idx]
-        stripped = text.strip()
-        if not stripped:
-            continue
-        if len(stripped) <= 4 and VERTICAL_FRAGMENT_RE.match(stripped):
-            run.append((idx + 1, text, stripped))
-            continue
-        if run:
-            if len(run) >= 3:
-                joined = SECTION_MARK + re.sub(r"-(?=[a-zæøå])", "", "".join(r[2] for r in run))
-                yield run[0][0], joined, joined
-            else:
-                yield from run
-            run = []
-        yield idx + 1, text, stripped
-    yield from run
-
-
-def collect_body(index: LineIndex | list[str], start: int, stop: int) -> Body:
-    """Walk lines [start, stop) (0-based) and group them into header lines and raw rows."""
-    if not isinstance(index, LineIndex):
-        index = LineIndex(index)
-    lines = index.lines
-    header: list[tuple[str, int]] = []
-    rows: list[RawRow] = []
-    pending: list[tuple[str, int]] = []
-    section: str | None = None
-    ended_by, end_line = "end_of_file", stop
-
-    def flush_pending_as_rows(next_label: str) -> list[tuple[str, int]]:
-        """Label-only lines before a labelled row: wrapped into it, or rows without cells."""
-        if not pending:
-            return []
-        units: list[list[tuple[str, int]]] = []
-        for text, ln in pending:
-            s = text.strip()
-            if units and (units[-1][-1][0].rstrip().endswith(("-", ",")) or s[:1].islower()
-                          or LONE_ITEM_NUMBER_RE.match(units[-1][-1][0].strip())):
-                units[-1].append((text, ln))
-            else:
-                units.append([(text, ln)])
-        joined_into_next = []
-        last = units[-1]
-        if last[-1][0].rstrip().endswith(("-", ",")) or next_label[:1].islower():
-            joined_into_next = units.pop()
-        for unit in units:
-            rows.append(RawRow(unit, [], unit[0][1], section, text=unit[0][0]))
-        pending.clear()
-        return joined_into_next
-
-    for ln, text, s in _nonblank_lines(lines, start, stop):
-        if text.startswith(SECTION_MARK):
-            section = text[len(SECTION_MARK):]
-            continue
-        stop_initial = s[0] in _STOP_INITIALS  # only such lines can end the table by their start
-        if stop_initial:
-            if s.startswith("Side ") and PAGE_FOOTER_RE.match(s):
-                continue
-            if s.startswith("Tabel") and CAPTION_RE.match(text):
-                ended_by, end_line = "next_caption", ln - 1
-                break
-            if s.startswith(("Kilde:", "Kilde ", "Note:", "Noter:")):
-                ended_by, end_line = "kilde", ln
-                break
-            if rows and s.startswith("*"):
-                ended_by, end_line = "note", ln
-                break
-        if index.is_year_header(ln - 1):
-            if not rows:
-                header.extend(pending)
-                pending.clear()
-                header.append((text, ln))
-            else:
-                section = dehyphenate_join([p[0] for p in pending]) or section
-                pending.clear()
-            continue
-        if stop_initial and s.startswith("Figur") and FIGURE_RE.match(s):
-            ended_by, end_line = "figure", ln - 1
-            break
-        label, label_end, cells = index.cells(ln - 1)
-        if len(cells) == 1 and cells[0].raw == "\u2013" and label:
-            label, cells = s, []  # "§101 –" / "Børn og unge": an en dash inside a wrapped label
-        if s[:1].isdigit() and LONE_ITEM_NUMBER_RE.match(s):
-            label, cells = s, []
-        if not rows and cells and (
-                (header and not label and len(cells) == 1 and YEAR_RANGE_RE.match(cells[0].raw))
-                or (header and label[:1].islower())
-                or all(c.read_as == "integer" and is_year(c.raw) for c in cells)):
-            # "Udvik-" / "ling" / "19-23";  "Samlet antal 0-17-" / "årige pr. 2. kv. 2023";
-            # "Budget 2025";  "År 2024 År 2023 År 2022"
-            header.extend(pending)
-            pending.clear()
-            header.append((text, ln))
-            continue
-        if not cells:
-            if not rows:
-                if is_prose(s):
-                    ended_by, end_line = "prose", ln - 1
-                    break
-                header.append((text, ln))
-                continue
-            words = len(s.split())
-            if (words >= PROSE_WORDS and s.endswith((".", ":", ";"))) or (
-                    words >= PROSE_WORDS + 2 and not s.endswith("-")) or words >= 16:
-                ended_by, end_line = "prose", ln - 1
-                break
-            pending.append((text, ln))
-            if len(pending) > MAX_PENDING - 1 and not pending[-2][0].rstrip().endswith(("-", ",")):
-                ended_by, end_line = "prose", pending[0][1] - 1
-                pending.clear()
-                break
-            continue
-        if rows and HEADING_RE.match(s):
-            # a numbered heading ends the table: after a Total row ("6.2 Takstudviklingen fra
-            # 2021 - 2024"), or with fewer figures than the rows have (" 1.2 ... version 2.0")
-            after_total = bool(rows[-1].label_parts) and geomod.is_total_label(rows[-1].label_parts[-1][0])
-            usual = not s.endswith("-") and Counter(
-                len(r.cell_lines[0]) for r in rows if r.cell_lines).most_common(1)
-            if after_total or (usual and len(cells) < usual[0][0]):
-                ended_by, end_line = "heading", ln - 1
-                break
-        if label and len(label.split()) >= 16:
-            ended_by, end_line = "prose", ln - 1
-            break
-        if not label:
-            if pending:
-                rows.append(RawRow(list(pending), [cells], ln, section, text=text))
-                pending.clear()
-            else:
-                rows.append(RawRow([], [cells], ln, section, text=text, cells_only=True))
-            continue
-        wrapped = flush_pending_as_rows(label)
-        rows.append(RawRow(wrapped + [(label, ln)], [cells], ln, section,
-                           label_end=label_end, text=text))
-    else:
-        ended_by, end_line = "end_of_file", stop
-    if pending and rows and ended_by == "end_of_file":
-        # label-only lines left at the end of the file: a row cut off before its numbers
-        rows.append(RawRow(list(pending), [], pending[0][1], section, text=pending[0][0]))
-    return Body(header, rows, end_line, ended_by)
-
-
-def is_prose(s: str) -> bool:
-    """A sentence, not a header or label: many words, mostly lower-case."""
-    words = s.split()
-    lower = sum(1 for w in words if w[:1].islower())
-    return len(words) >= 9 and lower >= len(words) / 2
+#: problems that make a table partial: some of its cells are not there
+_PARTIAL_KINDS = {ProblemKind.AMBIGUOUS_ROW, ProblemKind.CUT_OFF, ProblemKind.MISSING_ROWS,
+                  ProblemKind.HEADER_NOT_UNDERSTOOD, ProblemKind.TEXT_CELLS}
+_SCALED_UNITS = (("mia. kr", "mia. kr."), ("mia.kr", "mia. kr."), ("mio. kr", "mio. kr."),
+                 ("mio.kr", "mio. kr."), ("mio ", "mio. kr."), ("mio.", "mio. kr."))
 
 
 def _row_counts(rows: list[RawRow]) -> Counter[int]:
@@ -215,7 +39,8 @@ def _row_counts(rows: list[RawRow]) -> Counter[int]:
     return Counter(counts)
 
 
-def _choose_ncols(header_text: str, rows: list[RawRow], counts: Counter[int] | None = None) -> int | None:
+def _choose_ncols(header_text: str, rows: list[RawRow], settings: ExtractionSettings,
+                  counts: Counter[int] | None = None) -> int | None:
     if counts is None:
         counts = _row_counts(rows)
     total = counts.total()
@@ -223,58 +48,107 @@ def _choose_ncols(header_text: str, rows: list[RawRow], counts: Counter[int] | N
         return None
     # the widest column count the header allows that full rows confirm
     fits = [h for h in header_candidates(header_text)
-            if counts[h] >= max(1, 0.15 * total)
-            and sum(v for c, v in counts.items() if c > h) <= 0.34 * total]
-    return max(fits) if fits else counts.most_common(1)[0][0]
+            if counts[h] >= max(1, settings.min_rows_confirming_columns * total)
+            and sum(v for c, v in counts.items() if c > h) <= settings.max_rows_wider_than_columns * total]
+    natural = year_columns(header_text)
+    if natural and max(counts) < natural and (not fits or max(fits) < natural):
+        # " 2026 2027 2028 Permanent" over rows of one or three figures: the rows are short,
+        # not the header; their spaces (or sums) say where their figures stand
+        return natural
+    if fits:
+        return max(fits)
+    # thousands printed with spaces ("12 345"): rows have more figures than the header columns
+    for h in header_candidates(header_text):
+        if h > 1 and sum(v for c, v in counts.items() if c > h) > total / 2:
+            readable = sum(1 for r in rows if r.cell_lines and len(r.cell_lines) == 1
+                           and r.ncells >= h and (r.ncells == h or len(placement.spaced_readings(
+                               r.text, r.cell_lines[0], h)) == 1))
+            if readable > total / 2:
+                return h
+    return counts.most_common(1)[0][0]
 
 
-def _wide_gaps(text: str, label_end: int, cells: list[RawCell]) -> list[int]:
-    """Positions (0 = before the first cell) where two or more spaces separate cells."""
-    out = []
-    prev_end = label_end
-    for k, c in enumerate(cells):
-        if c.start - prev_end >= 2 and (k > 0 or label_end > 0):
-            out.append(k)
-        prev_end = c.end
-    return out
+def table_unit(text: str, caption: str = "") -> str | None:
+    """The unit a caption or header states for the whole table: "mio. kr.", "mia. kr.", or
+    "%" for a table of shares ("Andel af ...", "(%)")."""
+    low = text.casefold()
+    for needle, unit in _SCALED_UNITS:
+        if needle in low:
+            return unit
+    if caption.casefold().startswith("andel ") or "(%)" in low:
+        return "%"
+    return None
 
 
 class TableBuilder:
     """Turns a collected body into a Table with cells."""
 
-    def __init__(self, table: Table, body: Body, footnotes: dict[int, int]):
+    def __init__(self, table: Table, body: Body, footnotes: dict[int, int],
+                 settings: ExtractionSettings = DEFAULT):
         self.t = table
         self.body = body
         self.footnotes = footnotes
+        self.settings = settings
 
-    def problem(self, line: int, msg: str, severity: str = "warning") -> None:
-        self.t.problems.append(Problem(self.t.file, line, msg, self.t.table or self.t.caption[:60], severity))
+    def problem(self, kind: ProblemKind, line: int, msg: str, severity: str = "warning",
+                end_line: int | None = None) -> None:
+        self.t.problems.append(Problem(self.t.file, line, msg, self.t.table or self.t.caption[:60],
+                                       severity, kind, end_line))
 
-    # -- header --------------------------------------------------------------
+    # -- header --------------------------------------------------------------------------------------
     def _resolve_header(self) -> tuple[str, list[str], int, int] | None:
         """Find (stub, columns, k, j): k trailing header lines are the first row's label and
         j leading lines are context before the header (blocks only)."""
         lines = self.body.header_lines
         rows = self.body.rows
         first = rows[0]
-        max_k = min(3, len(lines))
+        max_k = min(self.settings.max_header_label_lines, len(lines))
         max_j = len(lines) - 1 if self.t.kind == "block" else 0
         counts = _row_counts(rows)
+        # label lines after the header's years, or naming a place ("Region Hovedstaden"),
+        # are a first group label or the first row's wrapped label rather than header
+        def group_like(text: str) -> bool:
+            s = text.strip()
+            return s[:1].isupper() and not s.casefold().startswith("udvik") and not any(
+                ch.isdigit() for ch in s)
+
+        def continues(prev: str, text: str) -> bool:
+            return prev.rstrip().endswith(("-", ",")) or text.strip()[:1].islower()
+
+        last_years = max((i for i, (h, ln) in enumerate(lines) if is_year_run_header(h.strip())),
+                         default=None)
+        tail = 0
+        after = lines[last_years + 1:] if last_years is not None else []
+        if after and group_like(after[0][0]) and all(
+                group_like(h) or continues(after[i][0], h) for i, (h, _) in enumerate(after[1:])):
+            tail = len(after)
+        while tail < len(lines) and geomod.match_geo(lines[len(lines) - 1 - tail][0])[1] == "exact":
+            tail += 1
+        for strong_only in (True, False):
+            found = self._try_headers(lines, rows, counts, first, max_k, max_j, tail, strong_only)
+            if found is not None:
+                return found
+        return None
+
+    def _try_headers(self, lines, rows, counts, first, max_k, max_j, tail, strong_only):
+        """One pass of _resolve_header: every context j and first-row label k, in order."""
         for j in range(0, max_j + 1):
             ks = list(range(1, max_k + 1))
             year_led = first.cells_only and first.cell_lines and (
                 is_year(first.cell_lines[0][0].raw) or first.cell_lines[0][0].read_as == "range")
             ks = [*ks, 0] if (first.cells_only or not first.label_parts) and not year_led else [0, *ks]
+            if 0 < tail <= max_k:
+                ks = [tail] + [k for k in ks if k != tail]
             for k in ks:
                 head = lines[j:len(lines) - k]
                 if (not head and lines) or any(is_year_run_header(x[0].strip()) for x in lines[len(lines) - k:]):
                     continue
                 text = dehyphenate_join([h[0] for h in head])
-                ncols = _choose_ncols(text, rows, counts)
+                ncols = _choose_ncols(text, rows, self.settings, counts)
                 if ncols is None:
                     return None
                 blank = bool(head) and head[0][0][:1].isspace() and self.t.kind == "captioned"
-                seg = segment_header(text, ncols, blank_stub=blank)
+                seg = segment_header(text, ncols, blank_stub=blank, strong_only=strong_only)
                 if seg:
                     return seg[0], seg[1], k, j
         return None
@@ -282,22 +156,30 @@ class TableBuilder:
     def build(self) -> Table:
         t, body = self.t, self.body
         t.end_line, t.ended_by = body.end_line, body.ended_by
+        t.text_lines.update(ln for ln, why in body.skipped.items() if why != "page furniture")
+        t.text_lines.update(ln for _, ln in body.header_lines)
         if not body.rows:
             t.status = "no_text_layer" if not body.header_lines else "unparsed"
             if body.header_lines:
-                self.problem(body.header_lines[0][1], "header text but no data rows")
+                self.problem(ProblemKind.NO_DATA_ROWS, body.header_lines[0][1],
+                             "header text but no rows of figures",
+                             end_line=body.header_lines[-1][1])
+            else:
+                self.problem(ProblemKind.NO_TEXT_LAYER, t.caption_line,
+                             "caption without a table: the table was an image in the PDF")
             return t
         resolved = self._resolve_header()
         if resolved is None:
             text = dehyphenate_join([h[0] for h in body.header_lines])
-            ncols = _choose_ncols(text, body.rows) or max(r.ncells for r in body.rows)
-            stub, columns, k = text, [f"kolonne {i + 1}" for i in range(ncols)], 0
+            ncols = _choose_ncols(text, body.rows, self.settings) or max(r.ncells for r in body.rows)
+            stub, columns = text, [f"kolonne {i + 1}" for i in range(ncols)]
             t.status = "partial"
             line = body.header_lines[0][1] if body.header_lines else body.rows[0].line
-            self.problem(line, f"header not understood; {ncols} columns named by position")
+            self.problem(ProblemKind.HEADER_NOT_UNDERSTOOD, line,
+                         f"header not understood; {ncols} columns named by position")
             if t.kind == "block":
                 t.columns = columns
-                return t  # dropped by the block scan
+                return t  # a candidate block: rejected by the block scan
         else:
             stub, columns, k, j = resolved
             if k:
@@ -316,31 +198,57 @@ class TableBuilder:
         t.stub, t.columns = stub, columns
         header_text = dehyphenate_join([h[0] for h in body.header_lines])
         t.perspective = perspective_of(header_text) or perspective_of(stub)
-        cap = (t.caption + " " + header_text).casefold()
-        t.unit = "mio. kr." if ("mio." in cap or "mio " in cap) else None
+        t.unit = table_unit(t.caption + " " + header_text, t.caption)
         rows = self._place(body.rows, len(columns), stub)
-        if any(p.severity == "error" or "ambiguous" in p.message or "cut off" in p.message
-               for p in t.problems) and t.status == "ok":
+        self._check_geography(rows)
+        if t.status == "ok" and any(p.kind in _PARTIAL_KINDS for p in t.problems):
             t.status = "partial"
-        if t.kind == "block" and t.status != "ok":
-            return t  # an uncaptioned candidate that is not ok is dropped: no cells needed
+        for r in rows:  # a row's numbers that are not its cells belong to its label
+            t.text_lines.update(ln for _, ln in r.label_parts)
+            t.text_lines.update(r.texts)
         self._emit(rows, columns)
         return t
 
-    # -- rows ----------------------------------------------------------------
-    def _place(self, rows: list[RawRow], ncols: int, stub: str) -> list[RawRow]:
+    # -- rows ------------------------------------------------------------------------------------------
+    def _value_first_pairs(self, rows: list[RawRow]) -> list[RawRow]:
+        """ "80.000" / "indlæggelser" / "130.000" / "operationer": figures printed above their
+        labels. Seen as a first row of one figure without a label, rows of one figure under a
+        label, and one label left over when the table ended: each figure takes the label
+        below it."""
+        trailing = self.body.trailing_labels
+        if (len(rows) < 2 or not trailing or not rows[0].cells_only or rows[0].ncells != 1
+                or not all(r.label_parts and r.ncells == 1 and len(r.cell_lines) == 1
+                           and r.label_parts[-1][1] < r.line for r in rows[1:])):
+            return rows
+        labels = [r.label_parts for r in rows[1:]] + [trailing]
+        for r, label in zip(rows, labels):
+            r.label_parts, r.cells_only = label, False
+        self.t.end_line = max(self.t.end_line, trailing[-1][1])
+        return rows
+
+    def _normalise(self, rows: list[RawRow], ncols: int, stub: str) -> list[RawRow]:
+        """Rows of figures without a label: the rest of the row above (its figures went on
+        to the next line), a row under the group label, or a row whose first figure is its
+        label ("0-2 45 15", "2025 27 19 8"). Column-major runs become their rows."""
         out: list[RawRow] = []
         for r in rows:
             prev = out[-1] if out else None
+            if r.column_major is not None:
+                out.extend(self._column_major_rows(r, rows, ncols))
+                continue
             if r.cells_only:
-                if prev is not None and 0 < prev.ncells < ncols and prev.ncells + r.ncells <= ncols \
-                        and not prev.cells:
+                if (prev is not None and 0 < prev.ncells < ncols and prev.ncells + r.ncells <= ncols
+                        and not prev.cells):
                     prev.cell_lines.append(r.cell_lines[0])
+                    prev.texts.update(r.texts)
                     continue
                 section = r.section or (stub if stub and not any(x.label_parts for x in rows) else None)
                 if section and r.ncells == ncols:
                     r.label_parts = [(section, r.line)]
                     r.section = None if section == r.section else r.section
+                elif r.ncells == ncols and not (first_led := r.cell_lines[0][0]).read_as == "range" \
+                        and not is_year(first_led.raw):
+                    r.label_parts = [("", r.line)]  # a row without a label ("  950  100,0 %")
                 else:
                     first = r.cell_lines[0][0]
                     r.label_parts = [(first.raw, r.line)]
@@ -348,29 +256,106 @@ class TableBuilder:
                     r.cell_lines[0] = r.cell_lines[0][1:]
                 r.cells_only = False
             out.append(r)
-        for r in out:
-            self._place_row(r, ncols)
         return out
 
-    def _place_row(self, r: RawRow, ncols: int) -> None:
+    def _column_major_rows(self, run: RawRow, rows: list[RawRow], ncols: int) -> list[RawRow]:
+        """The rows of a column-major run: its last n labels, n chosen so that the figures fill
+        whole columns and add up to the total row after the run (every labelled line before
+        them is a group label). Unresolvable: the labels as rows without figures, and a problem."""
+        units, values = run.units or [], run.column_major or []
+        after = rows[rows.index(run) + 1:]
+        total_row = next((r for r in after if r.ncells), None)
+        total = None
+        if total_row is not None and len(total_row.cell_lines) == 1:
+            line = total_row.cell_lines[0]
+            total = list(line) if len(line) == ncols else placement.place_by_spaces(
+                total_row.text, total_row.label_end, line, ncols, (1, 1, 1))
+        for nrows in range(len(units), 0, -1):
+            whole = len(values) - len(values) % nrows  # figures that fill whole columns
+            grid = placement.read_column_major(values[:whole], nrows, ncols)
+            if grid is None or total is None or not placement.sums_hold(grid, total):
+                continue
+            left = values[whole:]
+            if left:  # a column only partly printed: which rows its figures belong to is unknown
+                self.problem(ProblemKind.AMBIGUOUS_ROW, left[0].line,
+                             f"{len(left)} figure(s) printed one per line after {whole // nrows} "
+                             f"whole column(s) of {nrows} rows: which rows they belong to is not "
+                             f"printed; not emitted (raw: {' | '.join(v.raw for v in left)})",
+                             end_line=left[-1].line)
+            groups = units[:len(units) - nrows]
+            section = " – ".join(dehyphenate_join([p[0] for p in g]) for g in groups) or run.section
+            out = []
+            for unit, cells in zip(units[len(units) - nrows:], grid):
+                lines = sorted({c.line for c in cells if c is not None})
+                r = RawRow(unit, [[c for c in cells if c is not None]], unit[0][1], section,
+                           texts={ln: run.texts[ln] for ln in lines}, placed_by="column_major")
+                r.cells = list(cells)
+                out.append(r)
+            self.t.text_lines.update(ln for g in groups for _, ln in g)
+            return out
+        # not column by column: the labels are one wrapped label, the figures its row
+        label = [part for unit in units for part in unit]
+        return [RawRow(label, [[v] for v in values], values[0].line, run.section,
+                       text=run.texts[values[0].line], texts=dict(run.texts))]
+
+    def _place(self, rows: list[RawRow], ncols: int, stub: str) -> list[RawRow]:
+        rows = self._normalise(self._value_first_pairs(rows), ncols, stub)
+        full = [(r.text, r.label_end, r.cell_lines[0]) for r in rows
+                if len(r.cell_lines) == 1 and r.ncells == ncols and not r.cells]
+        usual = placement.usual_spacing(full)
+        spaced_table = sum(1 for r in rows if r.ncells > ncols) > len(rows) / 2
+        short: dict[int, list[RawCell]] = {}
+        for i, r in enumerate(rows):
+            if r.cells or r.placed_by == "column_major":
+                continue
+            self.t.rows += 1
+            if not self._place_row(r, ncols, usual, spaced_table):
+                short[i] = [c for line in r.cell_lines for c in line]
+        if short:
+            grid = [r.cells if (r.cells or r.placed_by == "column_major") and i not in short else None
+                    for i, r in enumerate(rows)]
+            is_total = [geomod.is_total_label(self._label(r)) for r in rows]
+            by_sums = placement.place_by_sums(grid, short, ncols, is_total)
+            for i, cells in by_sums.items():
+                rows[i].cells, rows[i].placed_by = cells, "sum"
+            for i in short:
+                if i not in by_sums:
+                    self._unplaced(rows[i], ncols)
+        self.t.rows += sum(1 for r in rows if r.placed_by == "column_major")
+        return rows
+
+    def _place_row(self, r: RawRow, ncols: int, usual: tuple[int, int, int],
+                   spaced_table: bool) -> bool:
+        """Give the row its cells in columns; False when it has fewer figures than columns
+        and its spaces do not say where they stand."""
         cells = [c for line in r.cell_lines for c in line]
-        label_line = r.label_parts[0][1] if r.label_parts else r.line
-        self.t.rows += 1
-        if not r.cell_lines:
+        if not cells:
             r.cells = [None] * ncols
             if r.label_parts and r is self.body.rows[-1] and self.body.ended_by == "end_of_file":
-                self.problem(label_line, "table cut off mid-row: label without figures at end of file",
-                             "error")
-            return
+                self.problem(ProblemKind.CUT_OFF, r.label_parts[0][1],
+                             "table cut off mid-row: label without figures at end of file", "error")
+            return True
         if len(cells) > ncols:
+            if len(r.cell_lines) == 1 and (spaced_table or placement.has_spaced_groups(cells)):
+                readings = placement.spaced_readings(r.text, cells, ncols)
+                if len(readings) == 1:
+                    r.cells = list(readings[0])
+                    return True
+                if spaced_table:
+                    self.problem(ProblemKind.AMBIGUOUS_ROW, r.line,
+                                 f"row '{self._label(r)}' has {len(cells)} figures for {ncols} "
+                                 "columns and they cannot be read as numbers with spaced "
+                                 f"thousands in one way only; not emitted (raw: {self._raws(cells)})")
+                    r.cells = []
+                    return True
             self.t.rows_with_extra_numbers += 1
             extra = cells[:len(cells) - ncols]
             r.extra_label = " ".join(c.raw for c in extra)
             r.cells = list(cells[len(cells) - ncols:])
-            return
+            return True
         if len(cells) == ncols:
             r.cells = list(cells)
-            return
+            return True
         missing = ncols - len(cells)
         if len(r.cell_lines) > 1 and len(r.cell_lines) - 1 == missing:
             placed: list[RawCell | None] = []
@@ -378,25 +363,52 @@ class TableBuilder:
                 if i:
                     placed.append(None)
                 placed.extend(line)
-            r.cells = placed
-            return
+            r.cells, r.placed_by = placed, "gap"
+            return True
         if len(r.cell_lines) == 1:
-            gaps = _wide_gaps(r.text, r.label_end, cells)
-            if len(gaps) == missing:
-                placed = []
-                for k, c in enumerate(cells):
-                    if k in gaps:
-                        placed.append(None)
-                    placed.append(c)
-                r.cells = placed
-                return
+            by_spaces = placement.place_by_spaces(r.text, r.label_end, cells, ncols, usual)
+            if by_spaces is not None:
+                r.cells, r.placed_by = by_spaces, "gap"
+                return True
+        return False
+
+    def _unplaced(self, r: RawRow, ncols: int) -> None:
+        cells = [c for line in r.cell_lines for c in line]
         if self.body.ended_by == "end_of_file" and r is self.body.rows[-1]:
-            self.problem(r.line, f"table cut off mid-row: {len(cells)} of {ncols} cells", "error")
+            self.problem(ProblemKind.CUT_OFF, r.line,
+                         f"table cut off mid-row: {len(cells)} of {ncols} cells", "error")
         else:
-            raws = " | ".join(c.raw for c in cells)
-            self.problem(r.line, f"row '{self._label(r)}' has {len(cells)} of {ncols} cells; "
-                                 f"column placement ambiguous, cells not emitted (raw: {raws})")
+            self.problem(ProblemKind.AMBIGUOUS_ROW, r.line,
+                         f"row '{self._label(r)}' has {len(cells)} of {ncols} cells; column "
+                         f"placement ambiguous, cells not emitted (raw: {self._raws(cells)})",
+                         end_line=max(c.line for c in cells))
         r.cells = []
+
+    @staticmethod
+    def _raws(cells: list[RawCell]) -> str:
+        return " | ".join(c.raw for c in cells)
+
+    def _check_geography(self, rows: list[RawRow]) -> None:
+        """A table whose rows name most kommuner (or regioner) of a level promises all of
+        them: each one it lacks is reported, and the table is partial."""
+        seen: dict[str, set[str]] = {"kommune": set(), "region": set()}
+        for r in rows:
+            label = self._label(r)
+            if geomod.is_total_label(label):
+                continue
+            g, _ = geomod.match_geo(label)
+            if g is not None and g.level in seen and r.cells:
+                seen[g.level].add(g.code)
+        for level, members in (("kommune", geomod.KOMMUNER), ("region", geomod.REGIONER)):
+            have = seen[level]
+            share = len(have) / len(members)
+            if not have or share < self.settings.geography_share_for_completeness or share == 1:
+                continue
+            lacking = [g for g in members if g.code not in have]
+            names = ", ".join(f"{g.name} ({g.code})" for g in lacking)
+            self.problem(ProblemKind.MISSING_ROWS, self.t.caption_line,
+                         f"no row for {names}: the table has {len(have)} of the "
+                         f"{len(members)} {level}{'r' if level == 'kommune' else 'er'}")
 
     @staticmethod
     def _label(r: RawRow) -> str:
@@ -405,7 +417,7 @@ class TableBuilder:
             text = f"{text} {r.extra_label}".strip()
         return text
 
-    # -- cells ---------------------------------------------------------------
+    # -- cells ------------------------------------------------------------------------------------------
     def _fix_footnote(self, c: RawCell) -> RawCell:
         """'6959' where the page has footnote 9 below: the figure is 695, marker 9.
         Returns the cell, or a corrected copy (cells are shared between candidate tables)."""
@@ -419,7 +431,7 @@ class TableBuilder:
             if digits[-k] == "0":
                 continue
             defined_at = self.footnotes.get(marker)
-            if defined_at and 0 < defined_at - c.line <= 120:
+            if defined_at and 0 < defined_at - c.line <= self.settings.footnote_distance:
                 rest = Decimal(digits[:-k])
                 return replace(c, value=-rest if c.raw.startswith("-") else rest,
                                read_as=f"footnote_marker_stripped:{marker}",
@@ -451,12 +463,13 @@ class TableBuilder:
         table_years = sorted({y for y in (column_year(c) for c in columns) if y})
         col_years = [column_year(c) for c in columns]
         col_periods = [column_period(c, table_years) for c in columns]
+        col_kinds = [column_kind(c, p) for c, p in zip(columns, col_periods)]
         col_geo = [geomod.match_geo(c)[0] for c in columns]
         labels = [self._label(r) for r in rows]
         numbered = sum(1 for label in labels if ITEM_NUMBER_RE.match(label))
         group: str | None = None
-        levels = []
         prepared = []
+        levels = []
         for r, label in zip(rows, labels):
             row_number = None
             m = ITEM_NUMBER_RE.match(label)
@@ -478,15 +491,7 @@ class TableBuilder:
             level = Counter(levels).most_common(1)[0][0]
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (
                 geomod.DANMARK if level == "region" else None)
-        # per column: label, year, period, and the geography a column label names
-        col_info = []
-        for col, year, period, cg in zip(columns, col_years, col_periods, col_geo):
-            geo = (cg.code, cg.name, cg.level, "column") if cg else (None, None, None, None)
-            col_info.append((col, year, period, period[0] if period else None,
-                             period[1] if period else None, geo))
-        file, table_id, table, caption = t.file, t.table_id, t.table, t.caption
-        perspective, table_unit = t.perspective, t.unit or "antal"
-        out = t.cells
+        table_unit_ = t.unit or "antal"
         for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
             r.cells = self._fix_row_slips([self._fix_footnote(c) if c is not None else None
                                            for c in r.cells])
@@ -495,25 +500,33 @@ class TableBuilder:
             row_year = int(label) if is_year(label) else None
             if is_total and g is None:
                 g, how = parent, ("total" if parent else None)
-            row_geo = (g.code, g.name, g.level, how) if g else None
             for k, c in enumerate(r.cells):
-                col, col_year, period, period_from, period_to, geo = col_info[k]
-                if c is None:
-                    unit, value, low, high = table_unit, None, None, None
-                    raw, line, read_as, annotation, decimals = "", r.line, "empty", None, 0
-                else:
-                    unit = c.unit or table_unit
-                    value, low, high = c.value, c.low, c.high
-                    raw, line, read_as, annotation, decimals = (c.raw, c.line, c.read_as,
-                                                               c.annotation, c.decimals)
-                    if read_as == "missing":
-                        value = None
+                period = col_periods[k]
+                column_unit = "kr." if table_unit_ == "antal" and col_kinds[k] in MONEY_COLUMNS else table_unit_
+                geo = g if g is not None else col_geo[k]
+                geo_match = how if g is not None else ("column" if col_geo[k] else None)
+                unit = (c.unit if c is not None and c.unit else column_unit)
                 if period and unit == "%" and percent_points:
                     unit = "procentpoint"
-                geo_code, geo_name, geo_level, geo_match = row_geo or geo
-                out.append(Cell(
-                    file, table_id, table, caption, section, label, row_number,
-                    geo_code, geo_name, geo_level, geo_match, is_total, perspective, col,
-                    col_year or (row_year if not period else None), period_from, period_to,
-                    value, low, high, unit, raw, line, read_as, annotation,
-                    row_index, k, decimals))
+                t.cells.append(Cell(
+                    file=t.file, table_id=t.table_id, table=t.table, caption=t.caption,
+                    section=section, row_label=label, row_number=row_number,
+                    geo_code=geo.code if geo else None, geo_name=geo.name if geo else None,
+                    geo_level=geo.level if geo else None, geo_match=geo_match,
+                    is_total=is_total, perspective=t.perspective, column_label=columns[k],
+                    column_kind=col_kinds[k],
+                    year=col_years[k] or (row_year if not period else None),
+                    period_from=period[0] if period else None,
+                    period_to=period[1] if period else None,
+                    value=None if c is None or c.read_as == "missing" else c.value,
+                    value_low=c.low if c is not None else None,
+                    value_high=c.high if c is not None else None,
+                    unit=unit, raw=c.raw if c is not None else "",
+                    line=c.line if c is not None else r.line,
+                    read_as=c.read_as if c is not None else "empty",
+                    annotation=c.annotation if c is not None else None,
+                    row_index=row_index, col_index=k,
+                    decimals=c.decimals if c is not None else 0,
+                    placed_by=r.placed_by,
+                    col_start=c.start if c is not None else -1,
+                ))

@@ -15,6 +15,7 @@ select
     is_total,
     perspective as perspective_printed,
     column_label,
+    column_kind,
     year,
     period_from,
     period_to,
@@ -25,5 +26,6 @@ select
     unit,
     raw as raw_text,
     line as source_line,
-    read_as
+    read_as,
+    placed_by
 from {{ source('raw', 'current_cells') }}

@@ -1,0 +1,147 @@
+"""Accounting for every number of a document: nothing may disappear silently.
+
+A *number* is a word (text between ordinary spaces) that is a figure: digits with the
+separators Danish print uses, optionally signed, parenthesised, with "%", a glued "kr." or a
+trailing footnote star or punctuation ("2.851.115", "7,28", "-5%", "(1)", "19-23", "2026.").
+Each number is exactly one of:
+
+``cell``        a figure of a table (inside the raw text of one of its cells);
+``table_text``  in a table's header, row labels, group labels or caption ("Speciale 51",
+                the years of the header, "2019-2023" in a caption);
+``furniture``   page numbers, running headers and footers, the numbers of captions ("Tabel
+                21"), figures ("Figur 4"), numbered headings ("1.17") and footnotes;
+``prose``       in running text: sentences, titles, headings, a lone figure on its own line
+                (see ``figure_runs`` for what counts as a line of figures);
+``problem``     on a line that a reported problem names (with its reason);
+``unaccounted`` none of these: a line of figures outside any table that nothing reported.
+
+The extractor reports every run of figure lines that no table took (``document``), so
+``unaccounted`` is 0 unless a stage loses track of a line; the tests check that it is.
+"""
+from __future__ import annotations
+
+import re
+
+from .body import HEADING_RE as NUMBERED_HEADING_RE
+from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, WORD_RE, LineIndex
+from .model import NumberAccounting, Problem, Table
+from .settings import DEFAULT, ExtractionSettings
+
+NUMBER_WORD_RE = re.compile(
+    r"^[(\[\"”“']?[-\u2212\u2013]?\d[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"
+    r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*$")
+_SENTENCE_MIN_WORDS = 4
+#: words that make a label a sentence: "Målopfyldelsen er således 100 %"
+SENTENCE_VERBS = {"er", "var", "har", "havde", "blev", "bliver", "vil", "kan", "skal", "udgør",
+                  "udgjorde", "forventes", "viser", "ses", "steg", "faldt"}
+
+
+def number_words(text: str) -> list[tuple[int, str]]:
+    """(offset, word) of every number of a line."""
+    return [(m.start(), m.group()) for m in WORD_RE.finditer(text) if NUMBER_WORD_RE.match(m.group())]
+
+
+def reads_like_sentence(label: str) -> bool:
+    """A label that is a sentence: it has a verb such as "er", or four or more words of which
+    many are lower-case ("Herved tilføres Region Nordjyllands budgetramme")."""
+    words = label.split()
+    if any(w.casefold() in SENTENCE_VERBS for w in words):
+        return True
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= _SENTENCE_MIN_WORDS and lower >= 0.4 * len(words)
+
+
+def is_figure_line(index: LineIndex, idx: int, settings: ExtractionSettings = DEFAULT) -> bool:
+    """A line that ends in figures, as a table row does: not page furniture, a caption, a
+    numbered heading ("5.1 Produktion i 2024"), a sentence, or a line of "-" only."""
+    if idx in index.furniture:
+        return False
+    label, _, cells = index.cells(idx)
+    if not cells or len(label.split()) >= settings.prose_label_words:
+        return False
+    if all(c.read_as == "missing" for c in cells):
+        return False
+    text = index.lines[idx]
+    if CAPTION_RE.match(text) or (NUMBERED_HEADING_RE.match(text) and len(cells) == 1):
+        return False  # a caption, or a heading ending in a year ("5.1 Produktion i 2024")
+    return not any(w.casefold() in SENTENCE_VERBS for w in label.split())
+
+
+def figure_runs(index: LineIndex, nonempty: list[int], settings: ExtractionSettings = DEFAULT
+                ) -> list[list[int]]:
+    """Runs of figure lines (1-based), next to each other but for blank lines and page
+    furniture, that a table must account for: two or more lines, or one line with two or
+    more figures whose label is not a sentence. One line with one figure is text: a title
+    ("Kursusgang 1"), a sentence, a figure on a slide."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i in nonempty:
+        if not index.lines[i].strip() or i in index.furniture:
+            continue
+        if is_figure_line(index, i, settings):
+            current.append(i + 1)
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+
+    def counts(run: list[int]) -> bool:
+        if len(run) > 1:
+            return True
+        label, _, cells = index.cells(run[0] - 1)
+        return len(cells) >= 2 and not reads_like_sentence(label)
+
+    return [r for r in runs if counts(r)]
+
+
+def _furniture_number(text: str, offset: int, is_heading: bool, is_footnote: bool) -> bool:
+    """The number of a caption ("Tabel 21"), figure ("Figur 4"), heading ("1.17 ...") or
+    footnote definition ("9 Grundet ...")."""
+    head = text[:offset].strip()
+    if head in ("Tabel", "Figur"):
+        return bool(CAPTION_RE.match(text)) or head == "Figur"
+    return (is_heading or is_footnote) and head == ""
+
+
+def account(lines: list[str], index: LineIndex, furniture: dict[int, str], headings: list[int],
+            tables: list[Table], problems: list[Problem], footnotes: dict[int, int],
+            settings: ExtractionSettings = DEFAULT) -> NumberAccounting:
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for t in tables:
+        for c in t.cells:
+            if c.col_start >= 0:
+                spans.setdefault(c.line, []).append((c.col_start, c.col_start + len(c.raw)))
+    table_text = set().union(*(t.text_lines for t in tables)) if tables else set()
+    problem_lines = {ln for p in problems for ln in p.lines}
+    heading_lines = {j + 1 for j in headings}
+    footnote_lines = set(footnotes.values())
+    figure_lines = {ln for run in figure_runs(index, [i for i, x in enumerate(lines) if x], settings)
+                    for ln in run}
+    out = NumberAccounting()
+    for idx, text in enumerate(lines):
+        if not text or not any(ch.isdigit() for ch in text):
+            continue
+        ln = idx + 1
+        for offset, word in number_words(text):
+            if idx in furniture:
+                cat = "furniture"
+            elif any(a <= offset < b for a, b in spans.get(ln, ())):
+                cat = "cell"
+            elif _furniture_number(text, offset, False, False):
+                cat = "furniture"  # "Tabel 21", "Figur 4"
+            elif ln in table_text:
+                cat = "table_text"
+            elif _furniture_number(text, offset, ln in heading_lines or bool(NUMBERED_HEADING_RE.match(text)),
+                                   ln in footnote_lines or bool(FOOTNOTE_DEF_RE.match(text))):
+                cat = "furniture"  # "1.17 Konsolidering ...", "9 Grundet ..."
+            elif ln in problem_lines:
+                cat = "problem"
+            elif ln in figure_lines:
+                cat = "unaccounted"
+            else:
+                cat = "prose"
+            out.counts[cat] += 1
+            out.tokens.append((ln, offset, word, cat))
+    return out

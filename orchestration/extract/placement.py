@@ -1,0 +1,255 @@
+"""Putting a row's figures in their columns when the row has fewer (or more) figures than
+the table has columns.
+
+PDF text has no column positions, so a row "Drift 2,0" under "2026 2027 2028 Permanent"
+could hold its figure in any column. What decides, in order (each a function below):
+
+1. ``spaces``: the text layer often keeps a space for an empty cell. Where the row has wider
+   gaps (or more trailing spaces) than the table's full rows, the empty cells are there.
+2. ``sums``: a row whose figure, put in column c, makes a printed total add up (the rows
+   between a total and the previous one, or the rows below a parent row, sum to it within
+   the rounding of the printed figures) has it in column c. The table's rows of the same
+   shape are placed the same way where the sums allow it, so one tie is broken by the rest.
+3. Otherwise the row is reported as ambiguous and its figures are not emitted: a figure may go
+   missing with a reason, never into a wrong column.
+
+Also here: figures printed with spaces between their thousands ("12 345"), read as one
+figure where exactly one reading gives the row its column count; and column-major runs,
+figures the PDF printed one per line, column by column.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from itertools import combinations, product
+
+from .lines import LEADING_GROUP_RE, RawCell, join_spaced, _spaced_group
+
+
+# -- 1. spaces --------------------------------------------------------------------------------------
+def _gaps(text: str, label_end: int, cells: list[RawCell]) -> tuple[int | None, list[int], int]:
+    """(gap before the first cell or None if the row has no label, gaps between cells,
+    trailing spaces)."""
+    lead = cells[0].start - label_end if label_end > 0 else None
+    inner = [b.start - a.end for a, b in zip(cells, cells[1:])]
+    trailing = len(text) - cells[-1].end
+    return lead, inner, trailing
+
+
+def usual_spacing(rows: list[tuple[str, int, list[RawCell]]]) -> tuple[int, int, int]:
+    """The spaces the table's full rows use: before the first cell, between cells, after the
+    last (the most common of each; 1, 1 and 1 where no full row tells)."""
+    leads, inners, trails = Counter(), Counter(), Counter()
+    for text, label_end, cells in rows:
+        lead, inner, trailing = _gaps(text, label_end, cells)
+        if lead is not None:
+            leads[lead] += 1
+        inners.update(inner)
+        trails[trailing] += 1
+
+    def mode(c: Counter, default: int) -> int:
+        return c.most_common(1)[0][0] if c else default
+
+    return mode(leads, 1), mode(inners, 1), mode(trails, 1)
+
+
+def place_by_spaces(text: str, label_end: int, cells: list[RawCell], ncols: int,
+                    usual: tuple[int, int, int]) -> list[RawCell | None] | None:
+    """Empty cells where the row's spaces are wider than the table's usual ones. Two readings:
+    every wide gap between cells (or before the first) holds one empty cell; or every extra
+    space (trailing spaces included) stands for one empty cell. The first that accounts for
+    exactly the missing cells wins."""
+    missing = ncols - len(cells)
+    if missing <= 0:
+        return None
+    lead, inner, trailing = _gaps(text, label_end, cells)
+    u_lead, u_inner, u_trail = usual
+    slots = [lead] + inner  # slot k: before cell k
+    wide = [k for k, g in enumerate(slots) if g is not None and g >= 2 and g > (u_lead if k == 0 else u_inner)]
+    if len(wide) == missing:
+        return _fill(cells, {k: 1 for k in wide}, 0)
+    extra = {k: g - (u_lead if k == 0 else u_inner) for k, g in enumerate(slots)
+             if g is not None and g > (u_lead if k == 0 else u_inner)}
+    after = max(0, trailing - u_trail)
+    if sum(extra.values()) + after == missing:
+        return _fill(cells, extra, after)
+    return None
+
+
+def _fill(cells: list[RawCell], before: dict[int, int], after: int) -> list[RawCell | None]:
+    out: list[RawCell | None] = []
+    for k, c in enumerate(cells):
+        out.extend([None] * before.get(k, 0))
+        out.append(c)
+    out.extend([None] * after)
+    return out
+
+
+# -- 2. sums -----------------------------------------------------------------------------------------
+#: a sum that places figures must match within the rounding of the printed figures, and
+#: within this share of the total: small figures rounded to one decimal would otherwise match
+#: by chance (0,3 + 1,0 + 0,15 is not 1,3)
+EVIDENCE_SHARE = Decimal("0.005")
+
+
+def _tolerance(cells: list[RawCell | None]) -> Decimal:
+    """How far a printed sum may be from its printed parts: half a unit of the last printed
+    digit of each, but never more than EVIDENCE_SHARE of the largest figure."""
+    present = [c for c in cells if c is not None]
+    rounding = sum((Decimal(5) / Decimal(10) ** (c.decimals + 1) for c in present), Decimal(0))
+    largest = max((abs(c.value) for c in present if c.value is not None), default=Decimal(0))
+    return min(rounding, largest * EVIDENCE_SHARE) if largest else rounding
+
+
+def _value(c: RawCell | None) -> Decimal | None:
+    return None if c is None or c.value is None else c.value
+
+
+def sum_groups(n: int, is_total: list[bool], is_short: list[bool]) -> list[tuple[int, list[int], int]]:
+    """The printed sums a table can hold, as (row of the sum, rows summed, how many of them
+    must have a figure):
+
+    * a total row (or the table's last row) sums the rows since the previous total (two or
+      more of them);
+    * a full row followed by short rows (a parent, "Kollektiv trafik 190.075.891 205.107.200"
+      over its one-figure items) sums the rows below it, up to a row where the short rows end
+      (one item may equal its parent: "Pensioner vedr. privatbaner" over
+      "Tjenestemandspens. vedr. privatbaner").
+    """
+    groups: list[tuple[int, list[int], int]] = []
+    prev = -1
+    for t in range(n):
+        if is_total[t] or t == n - 1:
+            if t - prev > 2:
+                groups.append((t, list(range(prev + 1, t)), 2))
+            if is_total[t]:
+                prev = t
+    for t in range(n - 1):
+        if is_short[t] or not is_short[t + 1]:
+            continue
+        for end in range(t + 2, n + 1):
+            if end == n or not is_short[end]:
+                groups.append((t, list(range(t + 1, end)), 1))
+            if end < n and is_total[end]:
+                break
+    return groups
+
+
+def _holds(grid: list[list[RawCell | None]], col: int, total_row: int, members: list[int],
+           min_rows: int) -> bool:
+    total = _value(grid[total_row][col])
+    if total is None:
+        return False
+    cells = [grid[m][col] for m in members]
+    values = [v for v in map(_value, cells) if v is not None]
+    if len(values) < min_rows:
+        return False
+    s = sum(values, Decimal(0))
+    return s != 0 and abs(s - total) <= _tolerance(cells + [grid[total_row][col]])
+
+
+def place_by_sums(grid: list[list[RawCell | None] | None], short: dict[int, list[RawCell]],
+                  ncols: int, is_total: list[bool]) -> dict[int, list[RawCell | None]]:
+    """Place the ``short`` rows (index -> figures) of ``grid`` (placed rows; None where not
+    placed) by the sums they complete (see ``sum_groups``). One hypothesis per row shape:
+    every short row with k figures has them in the same k columns. A row is explained by a
+    hypothesis when each of its figures completes a sum in its column. The hypothesis that
+    explains most rows wins, if no other explains as many; the rows it explains are placed,
+    the others are not (they are reported by the caller)."""
+    if not short:
+        return {}
+    n = len(grid)
+    is_short = [i in short for i in range(n)]
+    groups = sum_groups(n, is_total, is_short)
+    shapes = sorted({len(v) for v in short.values()})
+    options = [list(combinations(range(ncols), k)) for k in shapes]
+    if any(not o for o in options) or not groups:
+        return {}
+    scored: list[tuple[int, dict[int, list[RawCell | None]]]] = []
+    for choice in product(*options):
+        positions = dict(zip(shapes, choice))
+        placed = {i: _at(cells, positions[len(cells)], ncols) for i, cells in short.items()}
+        full = [placed.get(i) or (row if row is not None else [None] * ncols)
+                for i, row in enumerate(grid)]
+        by_col = {c: [set(m) for t, m, least in groups if _holds(full, c, t, m, least)]
+                  for c in range(ncols)}
+        explained = {}
+        for i, cells in placed.items():
+            cols = [c for c in range(ncols) if cells[c] is not None]
+            if all(any(i in members for members in by_col[c]) for c in cols):
+                explained[i] = cells
+        scored.append((len(explained), explained))
+    scored.sort(key=lambda b: -b[0])
+    if scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return {}
+    return scored[0][1]
+
+
+def _at(cells: list[RawCell], cols: tuple[int, ...], ncols: int) -> list[RawCell | None]:
+    out: list[RawCell | None] = [None] * ncols
+    for c, cell in zip(cols, cells):
+        out[c] = cell
+    return out
+
+
+# -- thousands printed with spaces ------------------------------------------------------------------------
+def spaced_readings(text: str, cells: list[RawCell], ncols: int) -> list[list[RawCell]]:
+    """Every way to read the row's figures as ``ncols`` figures by joining runs that can be one
+    number with spaces between its thousands ("12 345" -> 12345)."""
+    n = len(cells)
+    out: list[list[RawCell]] = []
+
+    def walk(i: int, acc: list[RawCell]) -> None:
+        if len(acc) > ncols or len(out) > 1:
+            return
+        if i == n:
+            if len(acc) == ncols:
+                out.append(list(acc))
+            return
+        walk(i + 1, acc + [cells[i]])
+        j = i + 1
+        while j < n and _spaced_group(text, cells, i, j):
+            walk(j + 1, acc + [join_spaced(text, cells, i, j)])
+            j += 1
+
+    walk(0, [])
+    return out
+
+
+def has_spaced_groups(cells: list[RawCell]) -> bool:
+    """Whether the row has a figure that cannot stand alone: a group of three digits with a
+    leading zero ("043"), as in "1 043"."""
+    return any(c.read_as == "integer" and len(c.raw) == 3 and c.raw.startswith("0") for c in cells)
+
+
+def could_be_spaced(cells: list[RawCell]) -> bool:
+    """Whether the row's figures start like a number with spaced thousands."""
+    return any(LEADING_GROUP_RE.match(c.raw) for c in cells)
+
+
+# -- column-major runs -----------------------------------------------------------------------------------
+def read_column_major(values: list[RawCell], nrows: int, ncols: int) -> list[list[RawCell | None]] | None:
+    """Figures printed column by column for ``nrows`` rows: the first nrows figures are the
+    first column, and so on. None if they do not fill whole columns within ``ncols``."""
+    if nrows <= 0 or len(values) % nrows or len(values) // nrows > ncols:
+        return None
+    grid: list[list[RawCell | None]] = [[None] * ncols for _ in range(nrows)]
+    for k, v in enumerate(values):
+        grid[k % nrows][k // nrows] = v
+    return grid
+
+
+def sums_hold(rows: list[list[RawCell | None]], total: list[RawCell | None]) -> bool:
+    """Whether, in every column where the total has a value, the rows add up to it."""
+    checked = False
+    for c, t in enumerate(total):
+        if t is None or t.value is None:
+            continue
+        col = [r[c] for r in rows]
+        if all(x is None for x in col):
+            continue
+        s = sum((x.value for x in col if x is not None and x.value is not None), Decimal(0))
+        if abs(s - t.value) > _tolerance(col + [t]):
+            return False
+        checked = True
+    return checked
