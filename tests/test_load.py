@@ -80,5 +80,5 @@ def test_unreadable_document_fails_with_its_name_and_keeps_published_rows(tmp_pa
     (folder / REGIONER_DR).write_bytes(b"\x00\x01binary" * 10)
     with pytest.raises(L.LoadError, match=f"{REGIONER_DR}.*binary"):
         L.stage_document(db, folder / REGIONER_DR)
-    assert _count(db, "select count(*) from raw.current_cells") == [(16,)]
+    assert _count(db, "select count(*) from raw.current_cells") == [(31,)]
     assert _count(db, "select status from raw.loads order by started_at") == [("published",), ("failed",)]

@@ -25,6 +25,7 @@ import re
 from .body import HEADING_RE as NUMBERED_HEADING_RE
 from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, WORD_RE, LineIndex
 from .model import NumberAccounting, Problem, Table
+from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
 
 NUMBER_WORD_RE = re.compile(
@@ -61,6 +62,8 @@ def is_figure_line(index: LineIndex, idx: int, settings: ExtractionSettings = DE
         return False
     if all(c.read_as == "missing" for c in cells):
         return False
+    if len(cells) == 1 and cells[0].read_as == "integer" and is_year(cells[0].raw):
+        return False  # a title ending in a year: "Råderum til budgetlægningen i 2026"
     text = index.lines[idx]
     if CAPTION_RE.match(text) or (NUMBERED_HEADING_RE.match(text) and len(cells) == 1):
         return False  # a caption, or a heading ending in a year ("5.1 Produktion i 2024")

@@ -143,6 +143,18 @@ class BlockScanner:
         runs_on = long_above and not ends_sentence(prev)
         return ends_sentence(s) and (len(s.split()) >= self.settings.prose_words or runs_on)
 
+    def _first_row_of_run(self, idx: int) -> int:
+        """The anchor may be the second row of its run ("Læger 0,5 0,5 mio.kr." under
+        "Hæmatologisk afdeling 3.6 mio. kr."): the block starts at the run's first row."""
+        while True:
+            j = self._previous_nonblank(idx)
+            if j is None or j in self.claimed or not self._is_row(j) or self.index.is_year_header(j):
+                return idx
+            label = self.index.cells(j)[0]
+            if is_prose(label) or len(label.split()) >= self.settings.prose_words:
+                return idx
+            idx = j
+
     def _header_start(self, idx: int) -> int:
         """Go back over label-only lines (a few) that can be the block's header: not prose,
         not a paragraph's last line, not a bullet, a row or a numbered heading."""
@@ -180,6 +192,17 @@ class BlockScanner:
                 and self.lines[above].rstrip()[-1:].isalpha() and self.lines[above].rstrip().split()[-1].islower():
             parts.insert(0, self.lines[above])
         return dehyphenate_join(parts).lstrip("".join(BULLET_PREFIXES) + " \t")
+
+    def lead_in(self, idx: int) -> str | None:
+        """The sentence that introduces a table, just above it and ending in ":" ("Af
+        nedenstående tabel fremgår det samlede finansieringsgrundlag for 2026:")."""
+        j = self._previous_nonblank(idx)
+        if j is None or j in self.claimed:
+            return None
+        s = self.lines[j].strip()
+        if not s.endswith(":") or len(s.split()) > 25 or "tabel" not in s.casefold():
+            return None
+        return s.rstrip(":").strip()
 
     def _title_like(self, j: int) -> bool:
         s = self.lines[j].strip().lstrip("".join(BULLET_PREFIXES) + " \t")
@@ -237,14 +260,16 @@ class BlockScanner:
 
     def _implausible_column(self, table: Table) -> str | None:
         """A column label that is text or data, not a header: more than
-        ``max_column_label_words`` words, or figures other than years and periods
-        ("Rørholtvej 3 A 9330")."""
+        ``max_column_label_words`` words, or figures other than years, periods and one small
+        number ("Rørholtvej 3 A 9330")."""
         for label in table.columns:
             words = label.split()
             if len(words) > self.settings.max_column_label_words:
                 return label
-            figures = [w for w in words if any(ch.isdigit() for ch in w)]
-            if any(not (is_year(w.strip("()*:,")) or PERIOD_WORD_RE.match(w)) for w in figures):
+            figures = [w.strip("()*:,") for w in words if any(ch.isdigit() for ch in w)]
+            odd = [w for w in figures if not (is_year(w) or PERIOD_WORD_RE.match(w))]
+            # "fase 1", "spec. 51" are labels; "Rørholtvej 3 A 9330" is an address
+            if len(odd) > 1 or any(len(w) > 2 for w in odd):
                 return label
         return None
 
@@ -295,26 +320,31 @@ class BlockScanner:
             if idx in self.claimed or not self._anchor(idx):
                 idx += 1
                 continue
-            start = self._header_start(idx)
-            stop = self._next_claimed(idx, min(n, idx + self.settings.max_block_lines))
+            anchor = idx
+            first_row = self._first_row_of_run(idx)
+            start = self._header_start(first_row)
+            stop = self._next_claimed(first_row, min(n, first_row + self.settings.max_block_lines))
             body = collect_body(self.index, start, stop, self.settings)
             if not any(r.cell_lines or r.column_major for r in body.rows):
                 idx += 1
                 continue
             heading = self.heading_before(start) or self.title_above(start)
+            lead_in = self.lead_in(start)
+            if lead_in:
+                heading = f"{heading} – {lead_in}" if heading else lead_in
             table = Table(self.file, f"{self.stem}:L{start + 1}", None, heading or "", start + 1, "block")
             TableBuilder(table, body, self.footnotes, self.settings).build()
-            end = max(body.end_line, idx + 1)
+            end = max(body.end_line, anchor + 1)
             reason = self._verdict(table)
             if reason is None:
                 if not table.caption:
-                    table.caption = table.stub or dehyphenate_join([lines[i] for i in range(start, idx)])
+                    table.caption = table.stub or dehyphenate_join([lines[i] for i in range(start, first_row)])
                 for c in table.cells:
                     c.caption = table.caption
                 tables.append(table)
                 self._claim(start, end)
-                idx = max(end, idx + 1)
+                idx = max(end, anchor + 1)
             else:
-                self.rejected.append(Rejected(start + 1, max(end, idx + 1), reason))
-                idx = self._after_rejected(idx, table)
+                self.rejected.append(Rejected(start + 1, end, reason))
+                idx = max(self._after_rejected(anchor, table), anchor + 1)
         return tables

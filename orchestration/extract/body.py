@@ -318,7 +318,7 @@ class BodyReader:
         words = len(s.split())
         if ((words >= settings.prose_words and s.endswith((".", ":", ";")))
                 or (words >= settings.prose_words_unpunctuated and not s.endswith("-"))
-                or words >= settings.prose_label_words):
+                or words >= settings.prose_label_words) and not self._row_label_ahead():
             return self._end("prose", ln - 1)
         self.pending.append((text, ln))
         if (len(self.pending) >= settings.max_pending_label_lines
@@ -442,6 +442,10 @@ class BodyReader:
         if last[-1][0].rstrip().endswith(_WRAP_ENDINGS) or next_label[:1].islower():
             joined_into_next = units.pop()
         for unit in units:
+            note = dehyphenate_join([p[0] for p in unit])
+            if note.startswith("(") and note.endswith(")") and self.rows and self.rows[-1].label_parts:
+                self.rows[-1].label_parts.extend(unit)  # "(finansieres af En stærkere Psykiatri)"
+                continue
             self.rows.append(RawRow(unit, [], unit[0][1], self.section, text=unit[0][0]))
         self.pending.clear()
         return joined_into_next

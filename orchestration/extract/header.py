@@ -25,7 +25,10 @@ PERMANENT_WORDS = ("permanent", "varigt", "varig")
 
 
 def _is_cap(tok: str) -> bool:
+    """A capitalised word ("Aalborg") or an acronym of two to five letters ("RHN")."""
     core = tok.lstrip("(\"'\u201d")
+    if core.isalpha() and core.isupper() and 2 <= len(core) <= 5:
+        return True
     return bool(core) and core[0].isupper() and any(map(str.islower, core))
 
 
@@ -85,7 +88,9 @@ def _families(toks: list[str]) -> list[tuple[list[int], bool]]:
             numbered.add(i)
         if tok.startswith(STRONG_WORDS) and (not tok.casefold().startswith("udvik") or i in udvik):
             strong.add(i)
-        if _is_cap(tok) and not (i > 0 and toks[i - 1] == "-"):
+        prev = toks[i - 1] if i > 0 else ""
+        acronym_in_text = tok.isupper() and prev[:1].islower()  # "i RN": not a column
+        if _is_cap(tok) and prev != "-" and not acronym_in_text:
             caps.add(i)
     fams: list[tuple[set[int], bool]] = []
     if years:

@@ -117,6 +117,13 @@ def _unit_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> tu
     if cell is None or cell.read_as == "missing" or cell.unit == "%":
         return None
     end = words[k][1] + len(word)
+    j = k - used  # "92,4 – 117,4 mio. kr.": a range printed with spaces, its unit after it
+    if (j >= 2 and words[j - 1][0] in ("\u2013", "-") and cell.value is not None
+            and (low := parse_number(words[j - 2][0])) is not None and low.value <= cell.value):
+        start = words[j - 2][1]
+        cell = RawCell(text[start:end], start, end, line, low=low.value, high=cell.value,
+                       read_as="range", decimals=max(low.decimals, cell.decimals))
+        used += 2
     cell.end, cell.unit = end, unit
     cell.raw = text[start:end]
     return cell, used + 1

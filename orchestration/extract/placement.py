@@ -105,33 +105,40 @@ def _value(c: RawCell | None) -> Decimal | None:
     return None if c is None or c.value is None else c.value
 
 
-def sum_groups(n: int, is_total: list[bool], is_short: list[bool]) -> list[tuple[int, list[int], int]]:
-    """The printed sums a table can hold, as (row of the sum, rows summed, how many of them
-    must have a figure):
+def sum_groups(n: int, is_total: list[bool], shape: list[int]) -> dict[str, list[tuple[int, list[int]]]]:
+    """The printed sums a table can hold, as (row of the sum, rows summed), by kind:
 
-    * a total row (or the table's last row) sums the rows since the previous total (two or
-      more of them);
-    * a full row followed by short rows (a parent, "Kollektiv trafik 190.075.891 205.107.200"
-      over its one-figure items) sums the rows below it, up to a row where the short rows end
-      (one item may equal its parent: "Pensioner vedr. privatbaner" over
-      "Tjenestemandspens. vedr. privatbaner").
+    ``parent``  a row followed by rows of another shape, up to the next row of its own shape:
+                "Kollektiv trafik 190.075.891 205.107.200" over its one-figure items, or
+                "Hæmatologisk afdeling 3,6 mio. kr." over its two-figure staff rows;
+    ``total``   a total row (or the table's last row) over the rows since the previous total,
+                the children of parents that add up not counted twice;
+    ``grand``   a total row over the totals before it ("Total" under two "Samlede").
+
+    ``shape`` is each row's number of figures as printed (0 for a row without figures).
     """
-    groups: list[tuple[int, list[int], int]] = []
+    groups: dict[str, list[tuple[int, list[int]]]] = {"parent": [], "total": [], "grand": []}
     prev = -1
+    subtotals: list[int] = []
     for t in range(n):
         if is_total[t] or t == n - 1:
             if t - prev > 2:
-                groups.append((t, list(range(prev + 1, t)), 2))
+                groups["total"].append((t, list(range(prev + 1, t))))
+            elif t - prev == 1 and len(subtotals) >= 2:
+                groups["grand"].append((t, list(subtotals)))
             if is_total[t]:
+                subtotals = subtotals + [t] if t - prev > 2 else []
                 prev = t
     for t in range(n - 1):
-        if is_short[t] or not is_short[t + 1]:
+        if is_total[t] or shape[t] == 0 or shape[t + 1] in (0, shape[t]):
             continue
-        for end in range(t + 2, n + 1):
-            if end == n or not is_short[end]:
-                groups.append((t, list(range(t + 1, end)), 1))
-            if end < n and is_total[end]:
-                break
+        # the items end just before a row of the parent's shape (which may itself be one of
+        # them: "Råstoffer" among "Centraladministration"'s items), or at a total
+        end = t + 1
+        while end < n and not is_total[end]:
+            if end + 1 == n or shape[end + 1] == shape[t] or is_total[end + 1]:
+                groups["parent"].append((t, list(range(t + 1, end + 1))))
+            end += 1
     return groups
 
 
@@ -148,22 +155,36 @@ def _holds(grid: list[list[RawCell | None]], col: int, total_row: int, members: 
     return s != 0 and abs(s - total) <= _tolerance(cells + [grid[total_row][col]])
 
 
+def _sums_in_column(full: list[list[RawCell | None]], col: int,
+                    groups: dict[str, list[tuple[int, list[int]]]]) -> list[set[int]]:
+    """The sets of rows that make a printed sum hold in one column (sum row included)."""
+    holding = [(t, m) for t, m in groups["parent"] if _holds(full, col, t, m, 1)]
+    children = {r for _, m in holding for r in m}
+    out = [set(m) | {t} for t, m in holding]
+    for t, members in groups["total"]:
+        top = [r for r in members if r not in children]
+        if _holds(full, col, t, top, 2):
+            out.append(set(top) | {t})
+    out.extend(set(m) | {t} for t, m in groups["grand"] if _holds(full, col, t, m, 2))
+    return out
+
+
 def place_by_sums(grid: list[list[RawCell | None] | None], short: dict[int, list[RawCell]],
-                  ncols: int, is_total: list[bool]) -> dict[int, list[RawCell | None]]:
+                  ncols: int, is_total: list[bool], shape: list[int]
+                  ) -> dict[int, list[RawCell | None]]:
     """Place the ``short`` rows (index -> figures) of ``grid`` (placed rows; None where not
     placed) by the sums they complete (see ``sum_groups``). One hypothesis per row shape:
     every short row with k figures has them in the same k columns. A row is explained by a
-    hypothesis when each of its figures completes a sum in its column. The hypothesis that
-    explains most rows wins, if no other explains as many; the rows it explains are placed,
-    the others are not (they are reported by the caller)."""
+    hypothesis when each of its figures takes part in a sum that holds in its column. The
+    hypothesis that explains most rows wins, if no other explains as many; the rows it
+    explains are placed, the others are not (they are reported by the caller)."""
     if not short:
         return {}
     n = len(grid)
-    is_short = [i in short for i in range(n)]
-    groups = sum_groups(n, is_total, is_short)
+    groups = sum_groups(n, is_total, shape)
     shapes = sorted({len(v) for v in short.values()})
     options = [list(combinations(range(ncols), k)) for k in shapes]
-    if any(not o for o in options) or not groups:
+    if any(not o for o in options) or not any(groups.values()):
         return {}
     scored: list[tuple[int, dict[int, list[RawCell | None]]]] = []
     for choice in product(*options):
@@ -171,12 +192,11 @@ def place_by_sums(grid: list[list[RawCell | None] | None], short: dict[int, list
         placed = {i: _at(cells, positions[len(cells)], ncols) for i, cells in short.items()}
         full = [placed.get(i) or (row if row is not None else [None] * ncols)
                 for i, row in enumerate(grid)]
-        by_col = {c: [set(m) for t, m, least in groups if _holds(full, c, t, m, least)]
-                  for c in range(ncols)}
+        by_col = {c: _sums_in_column(full, c, groups) for c in range(ncols)}
         explained = {}
         for i, cells in placed.items():
             cols = [c for c in range(ncols) if cells[c] is not None]
-            if all(any(i in members for members in by_col[c]) for c in cols):
+            if all(any(i in rows for rows in by_col[c]) for c in cols):
                 explained[i] = cells
         scored.append((len(explained), explained))
     scored.sort(key=lambda b: -b[0])

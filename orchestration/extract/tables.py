@@ -51,6 +51,10 @@ def _choose_ncols(header_text: str, rows: list[RawRow], settings: ExtractionSett
             if counts[h] >= max(1, settings.min_rows_confirming_columns * total)
             and sum(v for c, v in counts.items() if c > h) <= settings.max_rows_wider_than_columns * total]
     natural = year_columns(header_text)
+    if natural and counts[natural]:
+        # a header ending in its years: rows as wide as the years confirm it, and a row with
+        # one more figure has a year in its label ("... til og med budget 2025 152,2 ...")
+        return natural
     if natural and max(counts) < natural and (not fits or max(fits) < natural):
         # " 2026 2027 2028 Permanent" over rows of one or three figures: the rows are short,
         # not the header; their spaces (or sums) say where their figures stand
@@ -169,6 +173,8 @@ class TableBuilder:
                              "caption without a table: the table was an image in the PDF")
             return t
         resolved = self._resolve_header()
+        if resolved is None and self._headerless_list():
+            resolved = ("", [""], 0, 0)  # label / figure rows under no header: one column
         if resolved is None:
             text = dehyphenate_join([h[0] for h in body.header_lines])
             ncols = _choose_ncols(text, body.rows, self.settings) or max(r.ncells for r in body.rows)
@@ -208,6 +214,21 @@ class TableBuilder:
             t.text_lines.update(r.texts)
         self._emit(rows, columns)
         return t
+
+    def _headerless_list(self) -> bool:
+        """Rows of a label and one figure each, all in the same printed unit, with no header
+        above them ("Tilførte midler i ØA26 ... 277,2 mio. kr." / "Opdatering af
+        bloktilskudsfordeling -41 mio. kr." / ...): a table of one unnamed column."""
+        if self.body.header_lines or len(self.body.rows) < 3:
+            return False
+        cells = []
+        for r in self.body.rows:
+            row = [c for line in r.cell_lines for c in line]
+            if any(not (c.read_as == "integer" and is_year(c.raw)) for c in row[:-1]):
+                return False  # more than one figure (a year before it belongs to the label)
+            cells.extend(row[-1:])
+        units = {c.unit for c in cells}
+        return len(cells) >= 3 and len(units) == 1 and None not in units
 
     # -- rows ------------------------------------------------------------------------------------------
     def _value_first_pairs(self, rows: list[RawRow]) -> list[RawRow]:
@@ -315,7 +336,9 @@ class TableBuilder:
             grid = [r.cells if (r.cells or r.placed_by == "column_major") and i not in short else None
                     for i, r in enumerate(rows)]
             is_total = [geomod.is_total_label(self._label(r)) for r in rows]
-            by_sums = placement.place_by_sums(grid, short, ncols, is_total)
+            shape = [len(short[i]) if i in short else sum(c is not None for c in r.cells)
+                     for i, r in enumerate(rows)]
+            by_sums = placement.place_by_sums(grid, short, ncols, is_total, shape)
             for i, cells in by_sums.items():
                 rows[i].cells, rows[i].placed_by = cells, "sum"
             for i in short:
