@@ -25,6 +25,8 @@ HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ\"”“(]")
 _ANCHOR_LAST_CHARS = frozenset(CELL_END | set(".re"))
 BULLET_PREFIXES = ("•", "➢", "-\t", "▪")
 ENUMERATION_RE = re.compile(r"^\d{1,2}\.(?:\s|$)")
+#: a house number in a column label: "Rørholtvej 3 A", "Østergade 52 C", "Lindalsvej 11, st."
+ADDRESS_RE = re.compile(r"\b\d{1,3}(?: [A-ZÆØÅ]\b|, st\.)")
 #: a figure a column label may hold besides a year: "19-23", "2020-23", "(KR2)", "0-17"
 PERIOD_WORD_RE = re.compile(r"^\(?(?:\d{2,4}[-\u2013]\d{2,4}|[A-ZÆØÅ]+\d)\)?[*,:]?$")
 
@@ -99,7 +101,7 @@ class BlockScanner:
         if not label and n >= 3:
             return True
         following = [self._is_row(j) for j in self._next_nonblank(idx, 3)]
-        if n >= 2 and n in following:
+        if n >= 2 and any(f >= n for f in following):
             return True
         if n == 1 and label != "" and following[:2] == [1, 1]:
             return True
@@ -269,8 +271,13 @@ class BlockScanner:
             figures = [w.strip("()*:,") for w in words if any(ch.isdigit() for ch in w)]
             odd = [w for w in figures if not (is_year(w) or PERIOD_WORD_RE.match(w))]
             # "fase 1", "spec. 51" are labels; "Rørholtvej 3 A 9330" is an address
-            if len(odd) > 1 or any(len(w) > 2 for w in odd):
+            if len(odd) > 1 or any(len(w) > 2 for w in odd) or ADDRESS_RE.search(label):
                 return label
+        # words of the rows' labels as column names: the header is the first row's label
+        row_words = {w for c in table.cells for w in c.row_label.split()}
+        named = [c for c in table.columns if " " not in c and c in row_words]
+        if len(named) >= 2:
+            return named[0]
         return None
 
     def _verdict(self, table: Table) -> str | None:

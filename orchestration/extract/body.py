@@ -15,8 +15,8 @@ repeated_header        the header printed again after a page break: skipped
 year_header            "2019 2020 2021": the header, a group label's header, or a new table's
 figure_caption         "Figur 4: ...": the table ends
 header_continuation    before the rows: "Udvik-"/"ling"/"19-23", "Budget 2025", "årige pr. ..."
-label_only             words without figures: the header, a wrapped label, or prose (ends)
 heading                a numbered heading after the rows ("6.2 Takstudviklingen ..."): ends
+label_only             words without figures: the header, a wrapped label, or prose (ends)
 long_label             a sentence that happens to end in a figure: ends
 cells_only             figures without a label: the end of a wrapped row, a column-major run,
                        or a row whose label is its first figure
@@ -115,10 +115,13 @@ def nonblank_lines(lines: list[str], start: int, stop: int):
 
 
 def is_prose(s: str, settings: ExtractionSettings = DEFAULT) -> bool:
-    """A sentence, not a header or label: many words, mostly lower-case."""
+    """A sentence, not a header or label: many words, mostly lower-case, and not the same
+    column words twice ("Udgifter i fase 1 (mio. kr.) Udgifter i fase 2 (mio. kr.)")."""
     words = s.split()
     lower = sum(1 for w in words if w[:1].islower())
-    return len(words) >= settings.header_prose_words and lower >= len(words) / 2
+    if len(words) < settings.header_prose_words or lower < len(words) / 2:
+        return False
+    return not (words[0][:1].isupper() and words.count(words[0]) > 1)
 
 
 def _norm(text: str) -> str:
@@ -146,7 +149,7 @@ class BodyReader:
             self.footnote, self.repeated_header, self.year_header, self.figure_caption,
         ]
         self.rules_after_cells = [
-            self.header_continuation, self.label_only, self.heading, self.title_after_total,
+            self.header_continuation, self.heading, self.label_only, self.title_after_total,
             self.long_label,
             self.cells_only, self.row,
         ]
@@ -336,8 +339,7 @@ class BodyReader:
             return None
         last = self.rows[-1]
         after_total = bool(last.label_parts) and geomod.is_total_label(last.label_parts[-1][0])
-        usual = not s.endswith("-") and Counter(
-            len(r.cell_lines[0]) for r in self.rows if r.cell_lines).most_common(1)
+        usual = Counter(len(r.cell_lines[0]) for r in self.rows if r.cell_lines).most_common(1)
         if after_total or (usual and len(self.cells) < usual[0][0]):
             return self._end("heading", ln - 1)
         return None
@@ -385,6 +387,9 @@ class BodyReader:
     def row(self, ln, text, s):
         if self._new_table_after_total():
             return self._end("next_table", self.pending[0][1] - 1)
+        if self._number_in_address():
+            self.pending.append((text, ln))  # "Nordens Alle 61" / "9700 Brønderslev" / figures
+            return CONTINUE
         wrapped = self._flush_pending_as_rows(self.label)
         self.rows.append(RawRow(wrapped + [(self.label, ln)], [self.cells], ln, self.section,
                                 label_end=self.label_end, text=text, texts={ln: text}))
@@ -407,6 +412,24 @@ class BodyReader:
             if is_prose(s, self.settings) or len(s.split()) >= self.settings.prose_words:
                 return False
         return False
+
+    def _number_in_address(self) -> bool:
+        """A label line ending in one small whole number, in a table whose rows have three or
+        more figures, followed by a line of words and then the row's figures: the number is
+        part of the label (a house number: "Nordens Alle 61" / "9700 Brønderslev")."""
+        cells = self.cells
+        if len(cells) != 1 or cells[0].read_as != "integer" or len(cells[0].raw) > 3:
+            return False
+        usual = Counter(r.ncells for r in self.rows if r.ncells).most_common(1)
+        if not usual or usual[0][0] < 3:
+            return False
+        ahead = [a for a in self._peek(3) if a[0] - 1 not in self.index.furniture][:2]
+        if len(ahead) < 2:
+            return False
+        (l1, _, s1), (l2, _, _) = ahead
+        label1, _, cells1 = self.index.cells(l1 - 1)
+        label2, _, cells2 = self.index.cells(l2 - 1)
+        return not cells1 and not label2 and len(cells2) == usual[0][0]
 
     def _new_table_after_total(self) -> bool:
         """A total row, then label lines (a new header), then rows of another width: the

@@ -141,14 +141,36 @@ def _range_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> R
                    decimals=max(low.decimals, high.decimals))
 
 
+#: words a cell may hold instead of a figure: "0,56 0,89 1,45 Ej angivet Ej angivet"
+TEXT_CELLS = ("Ej angivet", "Ikke angivet")
+
+
+def _text_cells(text: str, words: list[tuple[str, int]], line: int) -> tuple[list[RawCell], int]:
+    """Text cells at the end of a line, after figures: the cells (read_as "text") and the
+    index of the last word before them. None are read unless a figure stands before them."""
+    cells: list[RawCell] = []
+    k = len(words) - 1
+    while k >= 1:
+        phrase = f"{words[k - 1][0]} {words[k][0]}"
+        if phrase not in TEXT_CELLS:
+            break
+        start, end = words[k - 1][1], words[k][1] + len(words[k][0])
+        cells.append(RawCell(text[start:end], start, end, line, read_as="text"))
+        k -= 2
+    if not cells or k < 0 or _core(words[k][0], words[k][1], line) is None:
+        return [], len(words) - 1
+    cells.reverse()
+    return cells, k
+
+
 def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     """Split a line into (label, label_end, cells), cells read greedily from the right."""
-    if not ends_like_cell(text):
-        tail = text.rstrip()
-        return tail.strip(), len(tail), []  # most lines are prose
+    stripped = text.rstrip()
+    if not ends_like_cell(text) and not stripped.endswith(TEXT_CELLS):
+        return stripped.strip(), len(stripped), []  # most lines are prose
     words = [(m.group(), m.start()) for m in WORD_RE.finditer(text)]
+    text_cells, k = _text_cells(text, words, line)
     cells: list[RawCell] = []
-    k = len(words) - 1  # the next word to read
     while k >= 0:
         unit = _unit_cell(text, words, k, line)
         if unit is not None:
@@ -167,7 +189,7 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
         cells.append(cell)
         k -= used
     cells.reverse()
-    cells = merge_unit_thousands(text, cells)
+    cells = merge_unit_thousands(text, cells) + text_cells
     label_end = words[k][1] + len(words[k][0]) if k >= 0 else 0
     return text[:label_end].strip(), label_end, cells
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from . import geo as geomod
 from . import placement
+from .accounting import SENTENCE_VERBS, reads_like_sentence
 from .body import Body, RawRow, collect_body, is_prose  # noqa: F401  (collect_body re-exported)
 from .header import (column_kind, column_period, column_year, header_candidates, perspective_of,
                      segment_header, year_columns)
@@ -31,8 +32,17 @@ _SCALED_UNITS = (("mia. kr", "mia. kr."), ("mia.kr", "mia. kr."), ("mio. kr", "m
 
 
 def _row_counts(rows: list[RawRow]) -> Counter[int]:
-    """How many full rows have each number of cells (the header's column count must match)."""
-    counts = [r.ncells for r in rows if r.label_parts and len(r.cell_lines) == 1]
+    """How many full rows have each number of cells (the header's column count must match).
+    A labelled row one figure wider than most, whose first figure is a year, has the year in
+    its label ("... udviklingsindsatser 2026 0 0")."""
+    labelled = [r for r in rows if r.label_parts and len(r.cell_lines) == 1]
+    usual = Counter(r.ncells for r in labelled).most_common(1)
+    counts = []
+    for r in labelled:
+        first = r.cell_lines[0][0] if r.cell_lines[0] else None
+        year_in_label = (usual and r.ncells == usual[0][0] + 1 and first is not None
+                         and first.read_as == "integer" and is_year(first.raw))
+        counts.append(r.ncells - 1 if year_in_label else r.ncells)
     # a cells-only row led by a year or a range ("2025 27 19 8", "0-2 45 15") has that as its label
     counts += [r.ncells - (1 if r.cell_lines[0][0].read_as == "range" or is_year(r.cell_lines[0][0].raw)
                            else 0) for r in rows if r.cells_only]
@@ -221,6 +231,9 @@ class TableBuilder:
         bloktilskudsfordeling -41 mio. kr." / ...): a table of one unnamed column."""
         if self.body.header_lines or len(self.body.rows) < 3:
             return False
+        if any(reads_like_sentence(self._label(r)) and SENTENCE_VERBS & set(self._label(r).casefold().split())
+               for r in self.body.rows):
+            return False  # "For driftssegmentet er andelen 93%": sentences, not rows
         cells = []
         for r in self.body.rows:
             row = [c for line in r.cell_lines for c in line]
@@ -488,6 +501,8 @@ class TableBuilder:
         col_periods = [column_period(c, table_years) for c in columns]
         col_kinds = [column_kind(c, p) for c, p in zip(columns, col_periods)]
         col_geo = [geomod.match_geo(c)[0] for c in columns]
+        if sum(g is not None for g in col_geo) < max(2, len(columns) / 2):
+            col_geo = [None] * len(columns)  # "Aalborg RHN Psykiatri": hospitals, not places
         labels = [self._label(r) for r in rows]
         numbered = sum(1 for label in labels if ITEM_NUMBER_RE.match(label))
         group: str | None = None
