@@ -247,17 +247,19 @@ class BodyReader:
         return None
 
     def repeated_header(self, ln, text, s):
-        """After a page break the header can be printed again, once rows have begun: its
-        first line, then its next lines in order. Label lines just before it name a group of
-        rows ("Godkendelse af nyt tilbud" / "2021 2022 2023 2024")."""
+        """After a page break the header can be printed again, once rows have begun: from its
+        first line or from its line of years, then its next lines in order. Label lines just
+        before it name a group of rows ("Godkendelse af nyt tilbud" / "2021 2022 2023 2024")."""
         if not (self.rows and self.header):
             return None
+        starts = [k for k, (h, hln) in enumerate(self.header)
+                  if k == 0 or self.index.is_year_header(hln - 1)]  # where a repeat may begin
         if self._repeat_pos and self._repeat_pos < len(self.header) \
                 and _norm(s) == _norm(self.header[self._repeat_pos][0]):
             self._repeat_pos += 1
-        elif _norm(s) == _norm(self.header[0][0]):
+        elif (k := next((k for k in starts if _norm(s) == _norm(self.header[k][0])), None)) is not None:
             self._group_label_from_pending()
-            self._repeat_pos = 1
+            self._repeat_pos = k + 1
         else:
             self._repeat_pos = 0
             return None
@@ -300,9 +302,9 @@ class BodyReader:
         label, cells = self.label, self.cells
         if self.rows or not cells:
             return None
+        years = all(c.read_as == "integer" and is_year(c.raw) for c in cells)
         if ((self.header and not label and len(cells) == 1 and YEAR_RANGE_RE.match(cells[0].raw))
-                or (self.header and label[:1].islower())
-                or all(c.read_as == "integer" and is_year(c.raw) for c in cells)):
+                or (self.header and label[:1].islower() and years) or years):
             self.header.extend(self.pending)
             self.pending.clear()
             self.header.append((text, ln))
@@ -462,7 +464,8 @@ class BodyReader:
         units = self._pending_units()
         joined_into_next: list[tuple[str, int]] = []
         last = units[-1]
-        if last[-1][0].rstrip().endswith(_WRAP_ENDINGS) or next_label[:1].islower():
+        if (last[-1][0].rstrip().endswith(_WRAP_ENDINGS) or next_label[:1].islower()
+                or names_a_place_with(last, next_label)):
             joined_into_next = units.pop()
         for unit in units:
             note = dehyphenate_join([p[0] for p in unit])
@@ -567,6 +570,14 @@ class BodyReader:
         ln = cells[0].line
         self.pending.append((self.index.lines[ln - 1], ln))
         return True
+
+
+def names_a_place_with(unit: list[tuple[str, int]], label: str) -> bool:
+    """ "Region" / "Nordjylland 36,7 ...": a word that, wrapped onto the next label, names a
+    place it does not name alone."""
+    head = dehyphenate_join([p[0] for p in unit])
+    together = geomod.match_geo(f"{head} {label}")
+    return together[1] == "exact" and geomod.match_geo(head)[0] is None and len(head.split()) <= 2
 
 
 def _stub_of(header_text: str) -> str:

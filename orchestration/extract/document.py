@@ -176,7 +176,7 @@ class DocumentExtractor:
                     continue
                 t.problems = [p for p in t.problems if p.kind is not ProblemKind.NO_TEXT_LAYER]
                 for attr in ("status", "end_line", "ended_by", "stub", "perspective", "unit",
-                             "columns", "rows", "rows_with_extra_numbers", "cells"):
+                             "columns", "header_lines", "rows", "rows_with_extra_numbers", "cells"):
                     setattr(t, attr, getattr(b, attr))
                 t.problems.extend(b.problems)
                 t.text_lines |= b.text_lines

@@ -8,7 +8,9 @@ and the accounting counts their numbers as furniture. Found document-wide, in th
 * a running header or footer: a short line printed again and again with one number that
   grows from page to page ("Budget 2026 Budgetkatalog 23" ... "28" ... "94");
 * a page number alone on its line, in a run of such lines whose values grow by a page or two
-  from one to the next, a page's length apart.
+  from one to the next, a page's length apart;
+* a running header or footer without a number: a short line printed again and again beside
+  the page numbers and footers found above.
 """
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ def _running_lines(lines: list[str], settings: ExtractionSettings) -> dict[int, 
             continue
         if not (s[0].isdigit() or s[-1].isdigit()):
             continue  # the page number stands first or last
+        if sum(ch.isalpha() for ch in s) < 4:
+            continue  # words around the number: "22%" alone is a figure, not a footer
         shapes[_DIGITS_RE.sub("#", s)].append(i)
     out: dict[int, str] = {}
     for shape, idxs in shapes.items():
@@ -60,22 +64,56 @@ def _page_numbers(lines: list[str], settings: ExtractionSettings) -> dict[int, s
     isolated = [i for k, i in enumerate(nonblank) if i in lone
                 and (k == 0 or nonblank[k - 1] not in lone)
                 and (k + 1 == len(nonblank) or nonblank[k + 1] not in lone)]
+    # page footers ("Side 12 af 73") number the same pages: a run may mix the two
+    numbered = sorted(isolated + [i for i in nonblank if PAGE_FOOTER_RE.match(lines[i].strip())])
+
+    def number(i: int) -> int:
+        return int(_DIGITS_RE.findall(lines[i])[0])
+
     runs: list[list[int]] = []
-    for i in isolated:
-        if runs:
-            j = runs[-1][-1]
-            step = int(lines[i]) - int(lines[j])
+    for i in numbered:  # each number continues the latest run it fits, or starts one
+        for run in reversed(runs):
+            j = run[-1]
+            step = number(i) - number(j)
             if 0 < step <= settings.page_number_max_step and i - j >= settings.page_min_lines:
-                runs[-1].append(i)
-                continue
-        runs.append([i])
-    return {i: "page number" for run in runs if len(run) >= 3 for i in run}
+                run.append(i)
+                break
+        else:
+            runs.append([i])
+    return {i: "page number" for run in runs if len(run) >= 3 for i in run if i in lone}
+
+
+def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: ExtractionSettings
+                           ) -> dict[int, str]:
+    """A short line printed again and again, each time (or nearly) beside a page number or
+    page footer: a running header or footer without a page number of its own ("Praksisplan
+    for fysioterapi 2025")."""
+    nonblank = [i for i, text in enumerate(lines) if text.strip()]
+    position = {i: k for k, i in enumerate(nonblank)}
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for i in nonblank:
+        s = lines[i].strip()
+        if i not in pages and len(s) <= settings.running_line_max_chars and len(s.split()) <= 12:
+            by_text[s].append(i)
+    out: dict[int, str] = {}
+    for text, idxs in by_text.items():
+        if len(idxs) < settings.running_line_min_repeats:
+            continue
+        near = sum(1 for i in idxs
+                   if any(nonblank[k] in pages for k in range(max(0, position[i] - 3),
+                                                              min(len(nonblank), position[i] + 4))))
+        if near >= 0.75 * len(idxs):
+            for i in idxs:
+                out[i] = "running header or footer beside page numbers"
+    return out
 
 
 def find_furniture(lines: list[str], settings: ExtractionSettings = DEFAULT) -> dict[int, str]:
     """0-based line index -> what furniture it is."""
-    out = {i: "page footer" for i, text in enumerate(lines)
-           if (s := text.strip()).startswith("Side ") and PAGE_FOOTER_RE.match(s)}
+    pages = {i: "page footer" for i, text in enumerate(lines)
+             if (s := text.strip()).startswith("Side ") and PAGE_FOOTER_RE.match(s)}
+    pages.update(_page_numbers(lines, settings))
+    out = dict(pages)
     out.update(_running_lines(lines, settings))
-    out.update(_page_numbers(lines, settings))
+    out.update(_titles_at_page_breaks(lines, set(pages), settings))
     return out

@@ -115,6 +115,8 @@ class Table:
     #: lines (1-based) the table read as its header, labels and sections: their numbers are
     #: part of the table even where they are not cells
     text_lines: set[int] = field(default_factory=set)
+    #: lines (1-based) of the header the columns were read from
+    header_lines: list[int] = field(default_factory=list)
     #: where the body was printed apart from its caption (004's Tabel 2), its first line
     body_line: int | None = None
 

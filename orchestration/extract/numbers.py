@@ -30,7 +30,7 @@ NUMBER_RE = re.compile(rf"^({_SIGN})(?:(?P<grouped>{_GROUPED})|(?P<spaced>{_GROU
 #: a group of three digits (with the decimals of the number it ends): what follows the first
 #: group of a number whose thousands are separated by spaces ("2 851 115", "12 345,5")
 THOUSANDS_GROUP_RE = re.compile(r"^\d{3}(?:,\d+)?$")
-LEADING_GROUP_RE = re.compile(rf"^{_SIGN}\d{{1,3}}$")
+LEADING_GROUP_RE = re.compile(rf"^{_SIGN}(?:0|[1-9]\d{{0,2}})$")  # "12", not "023"
 RANGE_RE = re.compile(rf"^({_PLAIN})[{MINUS}]({_PLAIN})$")
 YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 MISSING_TOKENS = {"-", "\u2013", "\u2212", "\u2014"}

@@ -213,27 +213,55 @@ def _at(cells: list[RawCell], cols: tuple[int, ...], ncols: int) -> list[RawCell
 
 
 # -- thousands printed with spaces ------------------------------------------------------------------------
-def spaced_readings(text: str, cells: list[RawCell], ncols: int) -> list[list[RawCell]]:
-    """Every way to read the row's figures as ``ncols`` figures by joining runs that can be one
-    number with spaces between its thousands ("12 345" -> 12345)."""
+def spaced_readings(text: str, cells: list[RawCell], ncols: int, limit: int = 64) -> list[list[int]]:
+    """Every way (up to ``limit``) to read the row's figures as ``ncols`` figures by joining
+    runs that can be one number with spaces between its thousands ("12 345" -> 12345): each
+    reading as the number of printed pieces of each figure ([2, 2, 1] for "12 345 1 234 5")."""
     n = len(cells)
-    out: list[list[RawCell]] = []
+    out: list[list[int]] = []
 
-    def walk(i: int, acc: list[RawCell]) -> None:
-        if len(acc) > ncols or len(out) > 1:
+    def walk(i: int, acc: list[int]) -> None:
+        if len(acc) > ncols or len(out) >= limit:
             return
         if i == n:
             if len(acc) == ncols:
                 out.append(list(acc))
             return
-        walk(i + 1, acc + [cells[i]])
+        walk(i + 1, acc + [1])
         j = i + 1
         while j < n and _spaced_group(text, cells, i, j):
-            walk(j + 1, acc + [join_spaced(text, cells, i, j)])
+            walk(j + 1, acc + [j - i + 1])
             j += 1
 
     walk(0, [])
     return out
+
+
+def read_spaced(text: str, cells: list[RawCell], pieces: list[int]) -> list[RawCell]:
+    """The row's figures joined as a reading of spaced_readings says."""
+    out, i = [], 0
+    for k in pieces:
+        out.append(cells[i] if k == 1 else join_spaced(text, cells, i, i + k - 1))
+        i += k
+    return out
+
+
+def choose_reading(readings: list[list[int]], usual: list[int] | None) -> list[int] | None:
+    """The reading of a row printed with spaced thousands: the only one; else the one whose
+    figures have as many pieces as the same columns' figures in rows read without doubt;
+    else the only one whose largest figure has the fewest pieces ("323 411 366 207" as
+    323411 and 366207, not 323 and 411366207). None when that still leaves a choice."""
+    if len(readings) == 1:
+        return readings[0]
+    if usual:
+        fits = [r for r in readings if r == usual]
+        if len(fits) == 1:
+            return fits[0]
+    if not readings:
+        return None
+    fewest = min(max(r) for r in readings)
+    balanced = [r for r in readings if max(r) == fewest]
+    return balanced[0] if len(balanced) == 1 else None
 
 
 def has_spaced_groups(cells: list[RawCell]) -> bool:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from . import geo as geomod
 from . import placement
 from .accounting import SENTENCE_VERBS, reads_like_sentence
-from .body import Body, RawRow, collect_body, is_prose  # noqa: F401  (collect_body re-exported)
+from .body import Body, RawRow, collect_body, is_prose, names_a_place_with  # noqa: F401
 from .header import (column_kind, column_period, column_year, header_candidates, perspective_of,
                      segment_header, year_columns)
 from .lines import RawCell, dehyphenate_join, is_year_run_header
@@ -75,8 +75,8 @@ def _choose_ncols(header_text: str, rows: list[RawRow], settings: ExtractionSett
     for h in header_candidates(header_text):
         if h > 1 and sum(v for c, v in counts.items() if c > h) > total / 2:
             readable = sum(1 for r in rows if r.cell_lines and len(r.cell_lines) == 1
-                           and r.ncells >= h and (r.ncells == h or len(placement.spaced_readings(
-                               r.text, r.cell_lines[0], h)) == 1))
+                           and r.ncells >= h and (r.ncells == h or placement.spaced_readings(
+                               r.text, r.cell_lines[0], h, limit=1)))
             if readable > total / 2:
                 return h
     return counts.most_common(1)[0][0]
@@ -133,9 +133,12 @@ class TableBuilder:
                          default=None)
         tail = 0
         after = lines[last_years + 1:] if last_years is not None else []
-        if after and group_like(after[0][0]) and all(
-                group_like(h) or continues(after[i][0], h) for i, (h, _) in enumerate(after[1:])):
-            tail = len(after)
+        for start in range(len(after)):  # "Udvikling" / "20-23" / "Region Nordjyll-": from "Region"
+            rest = after[start:]
+            if group_like(rest[0][0]) and all(group_like(h) or continues(rest[i][0], h)
+                                              for i, (h, _) in enumerate(rest[1:])):
+                tail = len(rest)
+                break
         while tail < len(lines) and geomod.match_geo(lines[len(lines) - 1 - tail][0])[1] == "exact":
             tail += 1
         for strong_only in (True, False):
@@ -200,7 +203,11 @@ class TableBuilder:
             stub, columns, k, j = resolved
             if k:
                 first = body.rows[0]
-                if first.cells_only or not first.label_parts:
+                lead = body.header_lines[-k:]
+                wraps = (lead[-1][0].rstrip().endswith(("-", ","))
+                         or (first.label_parts and (first.label_parts[0][0].strip()[:1].islower()
+                             or names_a_place_with(lead, first.label_parts[0][0]))))
+                if first.cells_only or not first.label_parts or wraps:
                     first.label_parts = body.header_lines[-k:] + first.label_parts
                     first.cells_only = False
                 else:  # a group line without figures before the first row
@@ -212,6 +219,7 @@ class TableBuilder:
                 t.caption = f"{t.caption} – {context}" if t.caption else context
                 body.header_lines = body.header_lines[j:]
         t.stub, t.columns = stub, columns
+        t.header_lines = [ln for _, ln in body.header_lines]
         header_text = dehyphenate_join([h[0] for h in body.header_lines])
         t.perspective = perspective_of(header_text) or perspective_of(stub)
         t.unit = table_unit(t.caption + " " + header_text, t.caption)
@@ -338,6 +346,7 @@ class TableBuilder:
                 if len(r.cell_lines) == 1 and r.ncells == ncols and not r.cells]
         usual = placement.usual_spacing(full)
         spaced_table = sum(1 for r in rows if r.ncells > ncols) > len(rows) / 2
+        self._usual_pieces = self._pieces_of_certain_rows(rows, ncols)
         short: dict[int, list[RawCell]] = {}
         for i, r in enumerate(rows):
             if r.cells or r.placed_by == "column_major":
@@ -372,10 +381,11 @@ class TableBuilder:
                              "table cut off mid-row: label without figures at end of file", "error")
             return True
         if len(cells) > ncols:
-            if len(r.cell_lines) == 1 and (spaced_table or placement.has_spaced_groups(cells)):
-                readings = placement.spaced_readings(r.text, cells, ncols)
-                if len(readings) == 1:
-                    r.cells = list(readings[0])
+            readings = placement.spaced_readings(r.text, cells, ncols) if len(r.cell_lines) == 1 else []
+            if readings and (spaced_table or placement.has_spaced_groups(cells) or len(readings) == 1):
+                reading = placement.choose_reading(readings, self._usual_pieces)
+                if reading is not None:
+                    r.cells = placement.read_spaced(r.text, cells, reading)
                     return True
                 if spaced_table:
                     self.problem(ProblemKind.AMBIGUOUS_ROW, r.line,
@@ -407,6 +417,18 @@ class TableBuilder:
                 r.cells, r.placed_by = by_spaces, "gap"
                 return True
         return False
+
+    @staticmethod
+    def _pieces_of_certain_rows(rows: list[RawRow], ncols: int) -> list[int] | None:
+        """In a table printed with spaced thousands: the pieces per column of the rows that
+        can be read one way only ("1 088 767 1 240 195 ..."), when they agree."""
+        seen = Counter()
+        for r in rows:
+            if r.ncells > ncols and len(r.cell_lines) == 1:
+                readings = placement.spaced_readings(r.text, r.cell_lines[0], ncols, limit=2)
+                if len(readings) == 1:
+                    seen[tuple(readings[0])] += 1
+        return list(seen.most_common(1)[0][0]) if len(seen) == 1 else None
 
     def _unplaced(self, r: RawRow, ncols: int) -> None:
         cells = [c for line in r.cell_lines for c in line]
