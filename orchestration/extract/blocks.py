@@ -140,9 +140,9 @@ class BlockScanner:
         above = self._previous_nonblank(j)
         prev = self.lines[above].strip() if above is not None else ""
         long_above = len(prev.split()) >= self.settings.prose_words
-        if s[:1].islower() and long_above:
-            return True
         runs_on = long_above and not ends_sentence(prev)
+        if (s[:1].islower() and long_above) or (runs_on and is_prose(prev) and not any(map(str.isalpha, s))):
+            return True  # the sentence above goes on here ("... i perioden" / "2021-2024.")
         return ends_sentence(s) and (len(s.split()) >= self.settings.prose_words or runs_on)
 
     def _first_row_of_run(self, idx: int) -> int:

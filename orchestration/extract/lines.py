@@ -11,7 +11,7 @@ from .numbers import (GLUED_UNIT_WORDS, LEADING_GROUP_RE, MISSING_TOKENS, SCALE_
 #: words after which a number belongs to the label ("Speciale 51", "§ 104", "jf. tabel 1",
 #: "spec. 62", "pr. 1. januar 2025", "3.-4. kvartal 2025", "Tlf.: 35 36 66 00")
 LABEL_NUMBER_AFTER = {"speciale", "spec.", "§", "stk.", "nr.", "kapitel", "afsnit", "bilag",
-                      "tabel", "figur", "kvartal", "tlf.", "tlf.:", "tlf", "telefon", "cvr",
+                      "tabel", "figur", "kvartal", "tlf.", "tlf.:", "tlf", "telefon", "fax", "cvr",
                       "cvr-nr.", "januar", "februar", "marts", "april", "maj", "juni", "juli",
                       "august", "september", "oktober", "november", "december"}
 YEAR_RANGE_RE = re.compile(r"^(?:\d{2}|\d{4})[-\u2013](?:\d{2}|\d{4})$")
@@ -23,7 +23,7 @@ FOOTNOTE_DEF_RE = re.compile(r"^\s?(\d{1,2}) [A-ZÆØÅ\u201d\"]\w")
 #: word break here: "2 851 115" with non-breaking spaces is one number
 WORD_RE = re.compile(r"[^ \t\n\r\f\v]+")
 
-PHONE_WORDS = {"tlf.", "tlf.:", "tlf", "telefon", "cvr", "cvr-nr."}
+PHONE_WORDS = {"tlf.", "tlf.:", "tlf", "telefon", "fax", "cvr", "cvr-nr."}
 CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
 _DASHES = set("-\u2013\u2212\u2014")
 _UNIT_TAILS = (" kr.", " kr", "kr.", " uger", " uge", "mio.kr", "mia.kr")

@@ -381,8 +381,12 @@ class TableBuilder:
                              "table cut off mid-row: label without figures at end of file", "error")
             return True
         if len(cells) > ncols:
+            extra = cells[:len(cells) - ncols]
+            label_like = len(extra) == 1 or all(  # "I alt 2025-2030 206 61 145": the years are the label's
+                is_year(c.raw) or (c.read_as == "range" and is_year(c.raw[:4])) for c in extra)
             readings = placement.spaced_readings(r.text, cells, ncols) if len(r.cell_lines) == 1 else []
-            if readings and (spaced_table or placement.has_spaced_groups(cells) or len(readings) == 1):
+            if readings and (spaced_table or placement.has_spaced_groups(cells)
+                             or (len(readings) == 1 and not label_like)):
                 reading = placement.choose_reading(readings, self._usual_pieces)
                 if reading is not None:
                     r.cells = placement.read_spaced(r.text, cells, reading)
