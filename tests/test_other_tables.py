@@ -1,6 +1,8 @@
 """Practice plan Tabel 1-17, the Socialtilsyn report, Danske Regioner's Tabel 1, the budget overview."""
 from conftest import PRACTICE_PLAN, SOCIALTILSYN, D, cell
 
+from orchestration.extract.model import ProblemKind
+
 
 def test_practice_plan_images_are_reported_not_invented(kkr):
     for n in ("3", "4", "5", "6", "7", "8", "10", "11", "15"):
@@ -106,7 +108,8 @@ def test_socialtilsyn_tables(kkr):
     t16 = kkr.table("16", *SOCIALTILSYN)
     assert cell(t16, "Hovedtotal", "I alt").value == 6860
     assert t16.status == "partial"  # rows whose cells cannot be placed are reported, not guessed
-    assert any(p.line == 3998 and "ambiguous" in p.message for p in t16.problems)
+    assert any(p.line == 3998 and p.kind is ProblemKind.AMBIGUOUS_ROW and "ambiguous" in p.message
+               for p in t16.problems)
     t18 = kkr.table("18", *SOCIALTILSYN)
     visits = [c for c in t18.cells if c.section == "Tilbudsområdet" and c.column_label == "Besøg i alt"
               and c.row_label == "Driftsorienterede tilsynsbesøg"]

@@ -41,12 +41,17 @@ def _row_counts(rows: list[RawRow]) -> Counter[int]:
     for r in labelled:
         first = r.cell_lines[0][0] if r.cell_lines[0] else None
         year_in_label = (usual and r.ncells == usual[0][0] + 1 and first is not None
-                         and first.read_as == "integer" and is_year(first.raw))
+                         and _year_like(first))
         counts.append(r.ncells - 1 if year_in_label else r.ncells)
     # a cells-only row led by a year or a range ("2025 27 19 8", "0-2 45 15") has that as its label
     counts += [r.ncells - (1 if r.cell_lines[0][0].read_as == "range" or is_year(r.cell_lines[0][0].raw)
                            else 0) for r in rows if r.cells_only]
     return Counter(counts)
+
+
+def _year_like(c: RawCell) -> bool:
+    """A year or a period of years: "2026", "2025-2030"."""
+    return (c.read_as == "integer" and is_year(c.raw)) or (c.read_as == "range" and is_year(c.raw[:4]))
 
 
 def _choose_ncols(header_text: str, rows: list[RawRow], settings: ExtractionSettings,
@@ -335,10 +340,18 @@ class TableBuilder:
                 out.append(r)
             self.t.text_lines.update(ln for g in groups for _, ln in g)
             return out
-        # not column by column: the labels are one wrapped label, the figures its row
-        label = [part for unit in units for part in unit]
-        return [RawRow(label, [[v] for v in values], values[0].line, run.section,
-                       text=run.texts[values[0].line], texts=dict(run.texts))]
+        # column by column does not add up, and row by row it could as well be one wrapped
+        # label: which figure belongs where is not printed
+        self.problem(ProblemKind.AMBIGUOUS_ROW, values[0].line,
+                     f"{len(values)} figures printed one per line under the labels "
+                     f"{' / '.join(dehyphenate_join([p[0] for p in u]) for u in units)!r}: neither "
+                     "column by column (checked against the total below) nor as one row can they "
+                     "be placed for sure; column placement ambiguous, not emitted "
+                     f"(raw: {' | '.join(v.raw for v in values)})",
+                     end_line=values[-1].line)
+        self.t.text_lines.update(ln for unit in units for _, ln in unit)
+        self.t.text_lines.update(run.texts)
+        return []
 
     def _place(self, rows: list[RawRow], ncols: int, stub: str) -> list[RawRow]:
         rows = self._normalise(self._value_first_pairs(rows), ncols, stub)
@@ -382,8 +395,7 @@ class TableBuilder:
             return True
         if len(cells) > ncols:
             extra = cells[:len(cells) - ncols]
-            label_like = len(extra) == 1 or all(  # "I alt 2025-2030 206 61 145": the years are the label's
-                is_year(c.raw) or (c.read_as == "range" and is_year(c.raw[:4])) for c in extra)
+            label_like = len(extra) == 1 or all(map(_year_like, extra))  # "I alt 2025-2030 206 61 145"
             readings = placement.spaced_readings(r.text, cells, ncols) if len(r.cell_lines) == 1 else []
             if readings and (spaced_table or placement.has_spaced_groups(cells)
                              or (len(readings) == 1 and not label_like)):
@@ -398,8 +410,8 @@ class TableBuilder:
                                  f"thousands in one way only; not emitted (raw: {self._raws(cells)})")
                     r.cells = []
                     return True
-            self.t.rows_with_extra_numbers += 1
-            extra = cells[:len(cells) - ncols]
+            if not all(map(_year_like, extra)):
+                self.t.rows_with_extra_numbers += 1  # a year in a label is usual; other figures are not
             r.extra_label = " ".join(c.raw for c in extra)
             r.cells = list(cells[len(cells) - ncols:])
             return True
