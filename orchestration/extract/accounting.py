@@ -21,9 +21,10 @@ The extractor reports every run of figure lines that no table took (``document``
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .body import HEADING_RE as NUMBERED_HEADING_RE
-from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, WORD_RE, LineIndex
+from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, LineIndex
 from .model import NumberAccounting, Problem, Table
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
@@ -32,14 +33,21 @@ NUMBER_WORD_RE = re.compile(
     r"^[(\[\"”“']?[-\u2212\u2013]?\d[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"
     r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*$")
 _SENTENCE_MIN_WORDS = 4
+_DIGIT = re.compile(r"\d")
 #: words that make a label a sentence: "Målopfyldelsen er således 100 %"
 SENTENCE_VERBS = {"er", "var", "har", "havde", "blev", "bliver", "vil", "kan", "skal", "udgør",
                   "udgjorde", "forventes", "viser", "ses", "steg", "faldt"}
 
 
+#: NUMBER_WORD_RE as a search within a text: a number standing between spaces. The lookahead
+#: for the first character comes first so the regex engine can skip to candidates quickly.
+NUMBER_IN_LINE_RE = re.compile(r"(?=[(\[\"”“'\-\u2212\u2013\d])(?<![^ \t\n])"
+                               + NUMBER_WORD_RE.pattern[1:-1] + r"(?![^ \t\n])")
+
+
 def number_words(text: str) -> list[tuple[int, str]]:
     """(offset, word) of every number of a line."""
-    return [(m.start(), m.group()) for m in WORD_RE.finditer(text) if NUMBER_WORD_RE.match(m.group())]
+    return [(m.start(), m.group()) for m in NUMBER_IN_LINE_RE.finditer(text)]
 
 
 def reads_like_sentence(label: str) -> bool:
@@ -78,15 +86,17 @@ def figure_runs(index: LineIndex, nonempty: list[int], settings: ExtractionSetti
     ("Kursusgang 1"), a sentence, a figure on a slide."""
     runs: list[list[int]] = []
     current: list[int] = []
+    may_have_cells = index.may_have_cells
+    furniture = index.furniture
     for i in nonempty:
-        if not index.lines[i].strip() or i in index.furniture:
+        if i in furniture:
             continue
-        if is_figure_line(index, i, settings):
+        if may_have_cells[i] and is_figure_line(index, i, settings):
             current.append(i + 1)
             continue
-        if current:
+        if current and not index.lines[i].isspace():
             runs.append(current)
-        current = []
+            current = []
     if current:
         runs.append(current)
 
@@ -108,9 +118,11 @@ def _furniture_number(text: str, offset: int, is_heading: bool, is_footnote: boo
     return (is_heading or is_footnote) and head == ""
 
 
-def account(lines: list[str], index: LineIndex, furniture: dict[int, str], headings: list[int],
-            tables: list[Table], problems: list[Problem], footnotes: dict[int, int],
-            settings: ExtractionSettings = DEFAULT) -> NumberAccounting:
+def account(lines: list[str], furniture: dict[int, str], headings: list[int], tables: list[Table],
+            problems: list[Problem], footnotes: dict[int, int], runs: list[list[int]]
+            ) -> NumberAccounting:
+    """The accounting of a document's numbers, given what extraction made of it (``runs``:
+    figure_runs of the document). The numbers are found in one pass over the whole text."""
     spans: dict[int, list[tuple[int, int]]] = {}
     for t in tables:
         for c in t.cells:
@@ -120,31 +132,43 @@ def account(lines: list[str], index: LineIndex, furniture: dict[int, str], headi
     problem_lines = {ln for p in problems for ln in p.lines}
     heading_lines = {j + 1 for j in headings}
     footnote_lines = set(footnotes.values())
-    figure_lines = {ln for run in figure_runs(index, [i for i, x in enumerate(lines) if x], settings)
-                    for ln in run}
+    figure_lines = {ln for run in runs for ln in run}
+    text = "\n".join(lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     out = NumberAccounting()
-    for idx, text in enumerate(lines):
-        if not text or not any(ch.isdigit() for ch in text):
-            continue
-        ln = idx + 1
-        for offset, word in number_words(text):
-            if idx in furniture:
-                cat = "furniture"
-            elif any(a <= offset < b for a, b in spans.get(ln, ())):
-                cat = "cell"
-            elif _furniture_number(text, offset, False, False):
-                cat = "furniture"  # "Tabel 21", "Figur 4"
+    counts, tokens = out.counts, out.tokens
+    ln, line_end, line_cat, cells, leading, line = 0, -1, "", (), False, ""
+    for m in NUMBER_IN_LINE_RE.finditer(text):
+        pos = m.start()
+        if pos >= line_end:  # a new line: what the line is
+            ln = bisect_right(starts, pos)
+            line_end = starts[ln]
+            line = lines[ln - 1]
+            if ln - 1 in furniture:
+                line_cat = "furniture"
             elif ln in table_text:
-                cat = "table_text"
-            elif _furniture_number(text, offset, ln in heading_lines or bool(NUMBERED_HEADING_RE.match(text)),
-                                   ln in footnote_lines or bool(FOOTNOTE_DEF_RE.match(text))):
-                cat = "furniture"  # "1.17 Konsolidering ...", "9 Grundet ..."
+                line_cat = "table_text"
             elif ln in problem_lines:
-                cat = "problem"
+                line_cat = "problem"
             elif ln in figure_lines:
-                cat = "unaccounted"
+                line_cat = "unaccounted"
             else:
-                cat = "prose"
-            out.counts[cat] += 1
-            out.tokens.append((ln, offset, word, cat))
+                line_cat = "prose"
+            cells = spans.get(ln, ())
+            leading = line_cat != "furniture" and (line[:2].strip()[:1].isdigit()
+                                                   or line.lstrip().startswith(("Tabel", "Figur")))
+        offset = pos - starts[ln - 1]
+        cat = line_cat
+        if cells and any(a <= offset < b for a, b in cells):
+            cat = "cell"
+        elif leading and _furniture_number(line, offset, False, False):
+            cat = "furniture"  # "Tabel 21", "Figur 4"
+        elif leading and cat != "table_text" and _furniture_number(
+                line, offset, ln in heading_lines or bool(NUMBERED_HEADING_RE.match(line)),
+                ln in footnote_lines or bool(FOOTNOTE_DEF_RE.match(line))):
+            cat = "furniture"  # "1.17 Konsolidering ...", "9 Grundet ..."
+        counts[cat] += 1
+        tokens.append((ln, offset, m.group(), cat))
     return out

@@ -13,16 +13,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .body import collect_body, is_prose
-from .lines import CELL_END, LONE_ITEM_NUMBER_RE, TWO_YEARS_RE, LineIndex, dehyphenate_join, ends_like_cell
+from .lines import LONE_ITEM_NUMBER_RE, TWO_YEARS_RE, LineIndex, dehyphenate_join
 from .model import ProblemKind, Table
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
 from .tables import TableBuilder
 
 HEADING_RE = re.compile(r"^\s?(\d+\.\d+)\s+[A-ZÆØÅ\"”“(]")
-# last characters of a line that can end in a cell: figures, "%", "*", "(1)", "-", " kr.",
-# " kr", " uger", " uge" (a cheap test before ends_like_cell)
-_ANCHOR_LAST_CHARS = frozenset(CELL_END | set(".re"))
 BULLET_PREFIXES = ("•", "➢", "-\t", "▪")
 ENUMERATION_RE = re.compile(r"^\d{1,2}\.(?:\s|$)")
 #: a house number in a column label: "Rørholtvej 3 A", "Østergade 52 C", "Lindalsvej 11, st."
@@ -311,10 +308,10 @@ class BlockScanner:
         tables = []
         # only a line that ends like a cell or holds two years side by side can anchor a block
         maybe = []
+        may_have_cells = self.index.may_have_cells
         for i in self.nonempty:
-            tail = lines[i].rstrip()
-            if (tail and tail[-1] in _ANCHOR_LAST_CHARS and ends_like_cell(tail)
-                    or ("19" in tail or "20" in tail) and TWO_YEARS_RE.search(tail)):
+            if may_have_cells[i] or (("19" in (tail := lines[i]) or "20" in tail)
+                                     and TWO_YEARS_RE.search(tail)):
                 maybe.append(i)
         pos = 0
         idx = 0

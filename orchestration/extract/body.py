@@ -138,10 +138,13 @@ class BodyReader:
         self.rows: list[RawRow] = []
         self.pending: list[tuple[str, int]] = []
         self.section: str | None = None
+        self.widths: Counter[int] = Counter()  # rows by number of figures (0 not counted)
         self.skipped: dict[int, str] = {}
         self.ended_by, self.end_line = "end_of_file", stop
         self._lookahead: list[tuple[int, str, str]] = []
         self._repeat_pos = 0  # how many lines of a repeated header have been seen
+        self._header_norms: list[str] | None = None
+        self._repeat_starts: dict[str, int] = {}
         # per line, once it is read: label, where the label ends, cells
         self.label, self.label_end, self.cells = "", 0, []
         self.rules_before_cells = [
@@ -169,7 +172,7 @@ class BodyReader:
             self.ended_by, self.end_line = "end_of_file", self.stop
             if self.pending and self.rows:
                 # label-only lines left at the end of the file: a row cut off before its figures
-                self.rows.append(RawRow(list(self.pending), [], self.pending[0][1], self.section,
+                self._append(RawRow(list(self.pending), [], self.pending[0][1], self.section,
                                         text=self.pending[0][0]))
         return Body(self.header, self.rows, self.end_line, self.ended_by, self.skipped,
                     getattr(self, "trailing", []))
@@ -252,14 +255,18 @@ class BodyReader:
         before it name a group of rows ("Godkendelse af nyt tilbud" / "2021 2022 2023 2024")."""
         if not (self.rows and self.header):
             return None
-        starts = [k for k, (h, hln) in enumerate(self.header)
-                  if k == 0 or self.index.is_year_header(hln - 1)]  # where a repeat may begin
+        if self._header_norms is None:  # the header is complete once rows have begun
+            self._header_norms = [_norm(h) for h, _ in self.header]
+            self._repeat_starts = {self._header_norms[k]: k for k, (h, hln) in
+                                   reversed(list(enumerate(self.header)))
+                                   if k == 0 or self.index.is_year_header(hln - 1)}
+        norm = _norm(s)
         if self._repeat_pos and self._repeat_pos < len(self.header) \
-                and _norm(s) == _norm(self.header[self._repeat_pos][0]):
+                and norm == self._header_norms[self._repeat_pos]:
             self._repeat_pos += 1
-        elif (k := next((k for k in starts if _norm(s) == _norm(self.header[k][0])), None)) is not None:
+        elif norm in self._repeat_starts:
             self._group_label_from_pending()
-            self._repeat_pos = k + 1
+            self._repeat_pos = self._repeat_starts[norm] + 1
         else:
             self._repeat_pos = 0
             return None
@@ -341,8 +348,8 @@ class BodyReader:
             return None
         last = self.rows[-1]
         after_total = bool(last.label_parts) and geomod.is_total_label(last.label_parts[-1][0])
-        usual = Counter(len(r.cell_lines[0]) for r in self.rows if r.cell_lines).most_common(1)
-        if after_total or (usual and len(self.cells) < usual[0][0]):
+        usual = self._usual_width()
+        if after_total or (usual and len(self.cells) < usual):
             return self._end("heading", ln - 1)
         return None
 
@@ -378,11 +385,11 @@ class BodyReader:
         if row_year:
             return CONTINUE
         if self.pending:
-            self.rows.append(RawRow(list(self.pending), [cells], ln, self.section, text=text,
+            self._append(RawRow(list(self.pending), [cells], ln, self.section, text=text,
                                     texts={ln: text}))
             self.pending.clear()
         else:
-            self.rows.append(RawRow([], [cells], ln, self.section, text=text, cells_only=True,
+            self._append(RawRow([], [cells], ln, self.section, text=text, cells_only=True,
                                     texts={ln: text}))
         return CONTINUE
 
@@ -393,16 +400,26 @@ class BodyReader:
             self.pending.append((text, ln))  # "Nordens Alle 61" / "9700 Brønderslev" / figures
             return CONTINUE
         wrapped = self._flush_pending_as_rows(self.label)
-        self.rows.append(RawRow(wrapped + [(self.label, ln)], [self.cells], ln, self.section,
+        self._append(RawRow(wrapped + [(self.label, ln)], [self.cells], ln, self.section,
                                 label_end=self.label_end, text=text, texts={ln: text}))
         return CONTINUE
 
     # -- helpers ----------------------------------------------------------------------------------------
+    def _append(self, row: RawRow) -> None:
+        self.rows.append(row)
+        if row.ncells:
+            self.widths[row.ncells] += 1
+
+    def _usual_width(self) -> int | None:
+        """The number of figures most rows so far have."""
+        usual = self.widths.most_common(1)
+        return usual[0][0] if usual else None
+
     def _row_label_ahead(self) -> bool:
         """A numbered line followed (within two label lines) by a line of figures as wide as
         the rows: the numbered label of a row ("1.14 Styrkelse ... overholdelse af" /
         "patientrettigheder" / "10 20"), not a heading."""
-        usual = Counter(r.ncells for r in self.rows if r.ncells).most_common(1)
+        usual = self._usual_width()
         if not usual:
             return False
         for ln, text, s in self._peek(3):
@@ -410,7 +427,7 @@ class BodyReader:
                 continue
             label, _, cells = self.index.cells(ln - 1)
             if cells:
-                return not label and len(cells) == usual[0][0]
+                return not label and len(cells) == usual
             if is_prose(s, self.settings) or len(s.split()) >= self.settings.prose_words:
                 return False
         return False
@@ -422,8 +439,8 @@ class BodyReader:
         cells = self.cells
         if len(cells) != 1 or cells[0].read_as != "integer" or len(cells[0].raw) > 3:
             return False
-        usual = Counter(r.ncells for r in self.rows if r.ncells).most_common(1)
-        if not usual or usual[0][0] < 3:
+        usual = self._usual_width()
+        if not usual or usual < 3:
             return False
         ahead = [a for a in self._peek(3) if a[0] - 1 not in self.index.furniture][:2]
         if len(ahead) < 2:
@@ -431,7 +448,7 @@ class BodyReader:
         (l1, _, s1), (l2, _, _) = ahead
         label1, _, cells1 = self.index.cells(l1 - 1)
         label2, _, cells2 = self.index.cells(l2 - 1)
-        return not cells1 and not label2 and len(cells2) == usual[0][0]
+        return not cells1 and not label2 and len(cells2) == usual
 
     def _new_table_after_total(self) -> bool:
         """A total row, then label lines (a new header), then rows of another width: the
@@ -472,7 +489,7 @@ class BodyReader:
             if note.startswith("(") and note.endswith(")") and self.rows and self.rows[-1].label_parts:
                 self.rows[-1].label_parts.extend(unit)  # "(finansieres af En stærkere Psykiatri)"
                 continue
-            self.rows.append(RawRow(unit, [], unit[0][1], self.section, text=unit[0][0]))
+            self._append(RawRow(unit, [], unit[0][1], self.section, text=unit[0][0]))
         self.pending.clear()
         return joined_into_next
 
@@ -551,7 +568,7 @@ class BodyReader:
                 break
             values.append(self.index.cells(nln - 1)[2][0])
             texts[nln] = ntext
-        self.rows.append(RawRow([], [], ln, self.section, text=text, column_major=values,
+        self._append(RawRow([], [], ln, self.section, text=text, column_major=values,
                                 units=units, texts=texts))
         self.pending.clear()
 

@@ -127,8 +127,15 @@ class DocumentExtractor:
         self.footnotes = footnote_definitions(self.lines, self._digit_led)
         self.headings = _headings(self.lines, self.index, self._digit_led)
         self.claimed: set[int] = set()  # 0-based lines inside some table
-        self.caption_lines: dict[int, int] = {}  # 1-based caption line -> line of its number
         self.rejected = []
+        self._figure_runs: list[list[int]] | None = None
+
+    @property
+    def figure_runs(self) -> list[list[int]]:
+        """The runs of lines of figures that tables or problems must account for."""
+        if self._figure_runs is None:
+            self._figure_runs = accounting.figure_runs(self.index, self._nonempty, self.settings)
+        return self._figure_runs
 
     def captioned(self) -> list[Table]:
         lines = self.lines
@@ -197,9 +204,8 @@ class DocumentExtractor:
         for t in tables:
             in_table |= t.text_lines
         reported = {ln for t in tables for p in t.problems for ln in p.lines}
-        runs = accounting.figure_runs(self.index, self._nonempty, self.settings)
         problems = []
-        for run in runs:
+        for run in self.figure_runs:
             left = [ln for ln in run if ln not in in_table and ln not in reported]
             if not left:
                 continue
@@ -230,8 +236,8 @@ def extract_text(path: Path, text: str, result: DocumentResult,
         result.problems.extend(t.problems)
     result.problems.extend(ex.unread_figures(tables))
     result.problems.sort(key=lambda p: p.line)
-    result.accounting = accounting.account(ex.lines, ex.index, ex.furniture, ex.headings,
-                                           tables, result.problems, ex.footnotes, settings)
+    result.accounting = accounting.account(ex.lines, ex.furniture, ex.headings, tables,
+                                           result.problems, ex.footnotes, ex.figure_runs)
     return result
 
 

@@ -15,25 +15,26 @@ and the accounting counts their numbers as furniture. Found document-wide, in th
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .lines import PAGE_FOOTER_RE
 from .settings import DEFAULT, ExtractionSettings
 
 _DIGITS_RE = re.compile(r"\d+")
 _LONE_INTEGER_RE = re.compile(r"^\d{1,4}$")
+_LETTERS_RE = re.compile(r"[^\W\d_]")
 
 
 def _running_lines(lines: list[str], settings: ExtractionSettings) -> dict[int, str]:
-    """Lines of one shape (figures as #) repeated, whose one varying number only grows."""
+    """Lines of one shape (figures as #) repeated, whose one varying number only grows.
+    ``lines``: the document's lines, stripped."""
     shapes: dict[str, list[int]] = defaultdict(list)
-    for i, text in enumerate(lines):
-        s = text.strip()
-        if not s or len(s) > settings.running_line_max_chars or not any(ch.isdigit() for ch in s):
+    for i, s in enumerate(lines):
+        if not s or len(s) > settings.running_line_max_chars:
             continue
         if not (s[0].isdigit() or s[-1].isdigit()):
             continue  # the page number stands first or last
-        if sum(ch.isalpha() for ch in s) < 4:
+        if len(_LETTERS_RE.findall(s)) < 4:
             continue  # words around the number: "22%" alone is a figure, not a footer
         shapes[_DIGITS_RE.sub("#", s)].append(i)
     out: dict[int, str] = {}
@@ -59,13 +60,14 @@ def _page_numbers(lines: list[str], settings: ExtractionSettings) -> dict[int, s
     page numbers do: at least three in a row, each a page or two past the one before and a
     page's length of lines below it. (A column of figures printed one per line is not
     isolated, and two equal or unrelated figures do not make a run.)"""
-    nonblank = [i for i, text in enumerate(lines) if text.strip()]
-    lone = {i for i in nonblank if _LONE_INTEGER_RE.match(lines[i].strip())}
+    nonblank = [i for i, s in enumerate(lines) if s]
+    lone = {i for i in nonblank if len(lines[i]) <= 4 and _LONE_INTEGER_RE.match(lines[i])}
     isolated = [i for k, i in enumerate(nonblank) if i in lone
                 and (k == 0 or nonblank[k - 1] not in lone)
                 and (k + 1 == len(nonblank) or nonblank[k + 1] not in lone)]
     # page footers ("Side 12 af 73") number the same pages: a run may mix the two
-    numbered = sorted(isolated + [i for i in nonblank if PAGE_FOOTER_RE.match(lines[i].strip())])
+    numbered = sorted(isolated + [i for i in nonblank if lines[i].startswith("Side ")
+                                  and PAGE_FOOTER_RE.match(lines[i])])
 
     def number(i: int) -> int:
         return int(_DIGITS_RE.findall(lines[i])[0])
@@ -88,13 +90,20 @@ def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: Extracti
     """A short line printed again and again, each time (or nearly) beside a page number or
     page footer: a running header or footer without a page number of its own ("Praksisplan
     for fysioterapi 2025")."""
-    nonblank = [i for i, text in enumerate(lines) if text.strip()]
+    if not pages:
+        return {}
+    stripped = lines
+    repeated = {s for s, n in Counter(stripped).items()
+                if n >= settings.running_line_min_repeats and s and len(s) <= settings.running_line_max_chars
+                and len(s.split()) <= 12}
+    if not repeated:
+        return {}
+    nonblank = [i for i, s in enumerate(stripped) if s]
     position = {i: k for k, i in enumerate(nonblank)}
     by_text: dict[str, list[int]] = defaultdict(list)
     for i in nonblank:
-        s = lines[i].strip()
-        if i not in pages and len(s) <= settings.running_line_max_chars and len(s.split()) <= 12:
-            by_text[s].append(i)
+        if stripped[i] in repeated and i not in pages:
+            by_text[stripped[i]].append(i)
     out: dict[int, str] = {}
     for text, idxs in by_text.items():
         if len(idxs) < settings.running_line_min_repeats:
@@ -110,10 +119,11 @@ def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: Extracti
 
 def find_furniture(lines: list[str], settings: ExtractionSettings = DEFAULT) -> dict[int, str]:
     """0-based line index -> what furniture it is."""
-    pages = {i: "page footer" for i, text in enumerate(lines)
-             if (s := text.strip()).startswith("Side ") and PAGE_FOOTER_RE.match(s)}
-    pages.update(_page_numbers(lines, settings))
+    stripped = [text.strip() for text in lines]
+    pages = {i: "page footer" for i, s in enumerate(stripped)
+             if s.startswith("Side ") and PAGE_FOOTER_RE.match(s)}
+    pages.update(_page_numbers(stripped, settings))
     out = dict(pages)
-    out.update(_running_lines(lines, settings))
-    out.update(_titles_at_page_breaks(lines, set(pages), settings))
+    out.update(_running_lines(stripped, settings))
+    out.update(_titles_at_page_breaks(stripped, set(pages), settings))
     return out

@@ -154,6 +154,7 @@ def segment_header(text: str, ncols: int, blank_stub: bool = False,
     return None
 
 
+@lru_cache(maxsize=2048)
 def year_columns(text: str) -> int | None:
     """How many columns a header ending in a run of years has in its first reading (the
     years, "Udvikling", "Total" and capitalised words after the years: " 2026 2027 2028

@@ -98,6 +98,11 @@ def ends_like_cell(text: str) -> bool:
     return tail.endswith(_UNIT_TAILS)
 
 
+def could_end_in_figures(text: str) -> bool:
+    """A cheap test: whether read_cells can find cells in the line at all."""
+    return ends_like_cell(text) or text.rstrip().endswith(TEXT_CELLS)
+
+
 def _unit_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> tuple[RawCell, int] | None:
     """A figure followed by its unit word(s), ending at word k: "3.909.758 kr.", "14,8 mio.
     kr.", "0,5 mio.kr.", "5 uger", "12 %". Returns the cell and how many words it used."""
@@ -163,12 +168,33 @@ def _text_cells(text: str, words: list[tuple[str, int]], line: int) -> tuple[lis
     return cells, k
 
 
+#: how far from the end of a line its cells are looked for first (a long sentence ending in a
+#: figure is not split into words in full)
+_TAIL_CHARS = 240
+
+
+def _words(text: str, start: int) -> list[tuple[str, int]]:
+    """(word, offset) of the words of text from offset start on (a word cut by start left out)."""
+    words = [(m.group(), m.start()) for m in WORD_RE.finditer(text, start)]
+    if start and words and words[0][1] == start and not text[start - 1].isspace():
+        words = words[1:]
+    return words
+
+
 def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     """Split a line into (label, label_end, cells), cells read greedily from the right."""
     stripped = text.rstrip()
     if not ends_like_cell(text) and not stripped.endswith(TEXT_CELLS):
         return stripped.strip(), len(stripped), []  # most lines are prose
-    words = [(m.group(), m.start()) for m in WORD_RE.finditer(text)]
+    start = max(0, len(text) - _TAIL_CHARS)
+    found = _read_from_right(text, _words(text, start), line)
+    if found is None:  # every word of the tail was a cell: read the whole line
+        found = _read_from_right(text, _words(text, 0), line, whole=True)
+    return found
+
+
+def _read_from_right(text: str, words: list[tuple[str, int]], line: int, whole: bool = False
+                     ) -> tuple[str, int, list[RawCell]] | None:
     text_cells, k = _text_cells(text, words, line)
     cells: list[RawCell] = []
     while k >= 0:
@@ -188,6 +214,8 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
             break
         cells.append(cell)
         k -= used
+    if k < 0 and not whole and words and words[0][1] > 0 and text[:words[0][1]].strip():
+        return None
     cells.reverse()
     cells = merge_unit_thousands(text, cells) + text_cells
     label_end = words[k][1] + len(words[k][0]) if k >= 0 else 0
@@ -308,6 +336,8 @@ class LineIndex:
     def __init__(self, lines: list[str], furniture: set[int] | None = None):
         self.lines = lines
         self.furniture = furniture or set()
+        #: whether a line can hold cells at all (a cheap test most lines fail)
+        self.may_have_cells = [bool(line) and could_end_in_figures(line) for line in lines]
         self._cells: list[tuple[str, int, list[RawCell]] | None] = [None] * len(lines)
         self._year_header: list[bool | None] = [None] * len(lines)
 
@@ -318,7 +348,12 @@ class LineIndex:
         """read_cells of the 0-based line idx."""
         got = self._cells[idx]
         if got is None:
-            got = self._cells[idx] = read_cells(self.lines[idx], idx + 1)
+            if self.may_have_cells[idx]:
+                got = read_cells(self.lines[idx], idx + 1)
+            else:
+                tail = self.lines[idx].rstrip()
+                got = (tail.strip(), len(tail), [])
+            self._cells[idx] = got
         return got
 
     def is_year_header(self, idx: int) -> bool:

@@ -192,10 +192,13 @@ def place_by_sums(grid: list[list[RawCell | None] | None], short: dict[int, list
         placed = {i: _at(cells, positions[len(cells)], ncols) for i, cells in short.items()}
         full = [placed.get(i) or (row if row is not None else [None] * ncols)
                 for i, row in enumerate(grid)]
-        by_col = {c: _sums_in_column(full, c, groups) for c in range(ncols)}
+        by_col: dict[int, list[set[int]]] = {}  # computed for the columns short rows use
         explained = {}
         for i, cells in placed.items():
             cols = [c for c in range(ncols) if cells[c] is not None]
+            for c in cols:
+                if c not in by_col:
+                    by_col[c] = _sums_in_column(full, c, groups)
             if all(any(i in rows for rows in by_col[c]) for c in cols):
                 explained[i] = cells
         scored.append((len(explained), explained))

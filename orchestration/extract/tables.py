@@ -154,6 +154,7 @@ class TableBuilder:
 
     def _try_headers(self, lines, rows, counts, first, max_k, max_j, tail, strong_only):
         """One pass of _resolve_header: every context j and first-row label k, in order."""
+        ncols_of: dict[str, int | None] = self.__dict__.setdefault("_ncols_of", {})
         for j in range(0, max_j + 1):
             ks = list(range(1, max_k + 1))
             year_led = first.cells_only and first.cell_lines and (
@@ -166,7 +167,9 @@ class TableBuilder:
                 if (not head and lines) or any(is_year_run_header(x[0].strip()) for x in lines[len(lines) - k:]):
                     continue
                 text = dehyphenate_join([h[0] for h in head])
-                ncols = _choose_ncols(text, rows, self.settings, counts)
+                if text not in ncols_of:
+                    ncols_of[text] = _choose_ncols(text, rows, self.settings, counts)
+                ncols = ncols_of[text]
                 if ncols is None:
                     return None
                 blank = bool(head) and head[0][0][:1].isspace() and self.t.kind == "captioned"
