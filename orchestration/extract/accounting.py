@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 from .body import HEADING_RE as NUMBERED_HEADING_RE
 from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, LineIndex
@@ -29,9 +30,11 @@ from .model import NumberAccounting, Problem, Table
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
 
-NUMBER_WORD_RE = re.compile(
-    r"^[(\[\"”“']?[-\u2212\u2013]?\d[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"
-    r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*$")
+_OPEN = "[(\\[\"”“']"  # an opening bracket or quote
+_SIGN = "[-\u2212\u2013]"
+_FIGURE = (r"[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"  # after the first digit; then a unit
+           r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*")
+NUMBER_WORD_RE = re.compile(f"^{_OPEN}?{_SIGN}?\\d{_FIGURE}$")
 _SENTENCE_MIN_WORDS = 4
 _DIGIT = re.compile(r"\d")
 #: words that make a label a sentence: "Målopfyldelsen er således 100 %"
@@ -39,10 +42,12 @@ SENTENCE_VERBS = {"er", "var", "har", "havde", "blev", "bliver", "vil", "kan", "
                   "udgjorde", "forventes", "viser", "ses", "steg", "faldt"}
 
 
-#: NUMBER_WORD_RE as a search within a text: a number standing between spaces. The lookahead
-#: for the first character comes first so the regex engine can skip to candidates quickly.
-NUMBER_IN_LINE_RE = re.compile(r"(?=[(\[\"”“'\-\u2212\u2013\d])(?<![^ \t\n])"
-                               + NUMBER_WORD_RE.pattern[1:-1] + r"(?![^ \t\n])")
+#: NUMBER_WORD_RE as a search within a text: a number standing between spaces. Written so
+#: that the regex engine can jump to a possible first character (bracket, sign or digit);
+#: the lookbehinds then check what stands before it and what the first character was.
+NUMBER_IN_LINE_RE = re.compile(
+    f"[(\\[\"”“'\\-\u2212\u2013\\d](?<![^ \\t\\n].)"
+    f"(?:(?<={_OPEN}){_SIGN}?\\d|(?<={_SIGN})\\d|(?<=\\d)){_FIGURE}(?![^ \\t\\n])")
 
 
 def number_words(text: str) -> list[tuple[int, str]]:
@@ -134,9 +139,8 @@ def account(lines: list[str], furniture: dict[int, str], headings: list[int], ta
     footnote_lines = set(footnotes.values())
     figure_lines = {ln for run in runs for ln in run}
     text = "\n".join(lines)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]  # offset of each line in text
+    cell_starts = {(c.line, c.col_start) for t in tables for c in t.cells}
     out = NumberAccounting()
     counts, tokens = out.counts, out.tokens
     ln, line_end, line_cat, cells, leading, line = 0, -1, "", (), False, ""
@@ -161,7 +165,7 @@ def account(lines: list[str], furniture: dict[int, str], headings: list[int], ta
                                                    or line.lstrip().startswith(("Tabel", "Figur")))
         offset = pos - starts[ln - 1]
         cat = line_cat
-        if cells and any(a <= offset < b for a, b in cells):
+        if (ln, offset) in cell_starts or (cells and any(a <= offset < b for a, b in cells)):
             cat = "cell"
         elif leading and _furniture_number(line, offset, False, False):
             cat = "furniture"  # "Tabel 21", "Figur 4"

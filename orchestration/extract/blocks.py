@@ -61,10 +61,17 @@ class BlockScanner:
         self.claimed_starts = sorted({i for i in claimed if i - 1 not in claimed})
         self.settings = settings
         self.rejected: list[Rejected] = []
+        self._row_widths: dict[int, int] = {}  # _is_row of the lines seen, once each
 
     # -- what a line is ---------------------------------------------------------------------------
     def _is_row(self, idx: int) -> int:
         """How many figures the line holds as a row (0 for prose, bullets, item numbers)."""
+        width = self._row_widths.get(idx)
+        if width is None:
+            width = self._row_widths[idx] = self._row_width(idx)
+        return width
+
+    def _row_width(self, idx: int) -> int:
         s = self.lines[idx].strip()
         if not s or LONE_ITEM_NUMBER_RE.match(s) or s.startswith(BULLET_PREFIXES):
             return 0

@@ -34,13 +34,13 @@ def _running_lines(lines: list[str], settings: ExtractionSettings) -> dict[int, 
             continue
         if not (s[0].isdigit() or s[-1].isdigit()):
             continue  # the page number stands first or last
-        if len(_LETTERS_RE.findall(s)) < 4:
-            continue  # words around the number: "22%" alone is a figure, not a footer
         shapes[_DIGITS_RE.sub("#", s)].append(i)
     out: dict[int, str] = {}
     for shape, idxs in shapes.items():
-        if len(idxs) < settings.running_line_min_repeats or shape.count("#") > 2 or shape == "#":
+        if len(idxs) < settings.running_line_min_repeats or shape.count("#") > 2:
             continue
+        if len(_LETTERS_RE.findall(shape)) < 4:
+            continue  # words around the number: "22%" alone is a figure, not a footer
         numbers = [[int(n) for n in _DIGITS_RE.findall(lines[i])] for i in idxs]
         varying = [k for k in range(len(numbers[0])) if len({row[k] for row in numbers}) > 1]
         if len(varying) != 1:

@@ -198,10 +198,11 @@ def _read_from_right(text: str, words: list[tuple[str, int]], line: int, whole: 
     text_cells, k = _text_cells(text, words, line)
     cells: list[RawCell] = []
     while k >= 0:
-        unit = _unit_cell(text, words, k, line)
-        if unit is not None:
+        # most cells are a figure alone ("2.851.115"): no unit word, not the end of a range
+        alone = words[k][0][-1].isdigit() and (k < 2 or words[k - 1][0] != "\u2013")
+        if not alone and (unit := _unit_cell(text, words, k, line)) is not None:
             cell, used = unit
-        elif (rng := _range_cell(text, words, k, line)) is not None:
+        elif not alone and (rng := _range_cell(text, words, k, line)) is not None:
             cell, used = rng, 3
         else:
             cell = _core(words[k][0], words[k][1], line)
