@@ -265,3 +265,39 @@ def test_settings_are_one_object():
     assert strict.section_gap_blank_lines == 2 and ExtractionSettings().prose_words == 7
     with pytest.raises(Exception):
         strict.prose_words = 3  # frozen
+
+
+def test_block_whose_columns_are_addresses_is_rejected_with_the_address():
+    """The practice plan's clinic list (003, Bilag 3): name, address, capacities, waiting
+    times. Without the PDF's positions the address reads as a column label; the candidate is
+    rejected as soon as its columns are known, and its figures are reported, not read."""
+    text = """Klinik Adresse Kapacitet
+
+spec. 51
+
+Kapacitet
+
+spec. 62
+
+BeneFiT Dronninglund ApS Rørholtvej 3 A
+
+9330 Dronninglund
+
+2,76 2,62 5,38 0 2
+
+FysioDanmark Brønderslev
+
+Fysioterapi
+
+Centret 20 A
+
+9700 Brønderslev
+
+4,71 3,00 7,71 2 4
+"""
+    result = extract(text)
+    assert not result.tables
+    rejected = [p for p in result.problems if p.kind is ProblemKind.REJECTED_BLOCK]
+    assert [p.line for p in rejected] == [13, 23]
+    assert "a column would be named 'Rørholtvej 3 A'" in rejected[0].message
+    assert result.accounting.counts["problem"] == 10 and result.accounting.counts["cell"] == 0

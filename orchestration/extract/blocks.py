@@ -265,10 +265,22 @@ class BlockScanner:
         return stop
 
     def _implausible_column(self, table: Table) -> str | None:
-        """A column label that is text or data, not a header: more than
-        ``max_column_label_words`` words, or figures other than years, periods and one small
-        number ("Rørholtvej 3 A 9330")."""
-        for label in table.columns:
+        """A column label that is text or data, not a header (see _text_or_data_column), or a
+        word of the rows' labels."""
+        odd = self._text_or_data_column(table.columns)
+        if odd is not None:
+            return odd
+        # words of the rows' labels as column names: the header is the first row's label
+        row_words = {w for c in table.cells for w in c.row_label.split()}
+        named = [c for c in table.columns if " " not in c and c in row_words]
+        if len(named) >= 2:
+            return named[0]
+        return None
+
+    def _text_or_data_column(self, columns: list[str]) -> str | None:
+        """A column label of more than ``max_column_label_words`` words, or with figures
+        other than years, periods and one small number ("Rørholtvej 3 A 9330")."""
+        for label in columns:
             words = label.split()
             if len(words) > self.settings.max_column_label_words:
                 return label
@@ -277,11 +289,6 @@ class BlockScanner:
             # "fase 1", "spec. 51" are labels; "Rørholtvej 3 A 9330" is an address
             if len(odd) > 1 or any(len(w) > 2 for w in odd) or ADDRESS_RE.search(label):
                 return label
-        # words of the rows' labels as column names: the header is the first row's label
-        row_words = {w for c in table.cells for w in c.row_label.split()}
-        named = [c for c in table.columns if " " not in c and c in row_words]
-        if len(named) >= 2:
-            return named[0]
         return None
 
     def _verdict(self, table: Table) -> str | None:
@@ -344,7 +351,8 @@ class BlockScanner:
             if lead_in:
                 heading = f"{heading} – {lead_in}" if heading else lead_in
             table = Table(self.file, f"{self.stem}:L{start + 1}", None, heading or "", start + 1, "block")
-            TableBuilder(table, body, self.footnotes, self.settings).build()
+            TableBuilder(table, body, self.footnotes, self.settings).build(
+                columns_ok=lambda columns: self._text_or_data_column(columns) is None)
             end = max(body.end_line, anchor + 1)
             reason = self._verdict(table)
             if reason is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -178,7 +179,9 @@ class TableBuilder:
                     return seg[0], seg[1], k, j
         return None
 
-    def build(self) -> Table:
+    def build(self, columns_ok: Callable[[list[str]], bool] | None = None) -> Table:
+        """Read the table. ``columns_ok``: a candidate block stops as soon as its columns are
+        known when they fail this test (the block scan rejects it; its rows are not placed)."""
         t, body = self.t, self.body
         t.end_line, t.ended_by = body.end_line, body.ended_by
         t.text_lines.update(ln for ln, why in body.skipped.items() if why != "page furniture")
@@ -227,6 +230,8 @@ class TableBuilder:
                 t.caption = f"{t.caption} – {context}" if t.caption else context
                 body.header_lines = body.header_lines[j:]
         t.stub, t.columns = stub, columns
+        if columns_ok is not None and not columns_ok(columns):
+            return t
         t.header_lines = [ln for _, ln in body.header_lines]
         header_text = dehyphenate_join([h[0] for h in body.header_lines])
         t.perspective = perspective_of(header_text) or perspective_of(stub)
