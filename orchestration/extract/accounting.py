@@ -34,25 +34,19 @@ _OPEN = "[(\\[\"”“']"  # an opening bracket or quote
 _SIGN = "[-\u2212\u2013]"
 _FIGURE = (r"[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"  # after the first digit; then a unit
            r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*")
-NUMBER_WORD_RE = re.compile(f"^{_OPEN}?{_SIGN}?\\d{_FIGURE}$")
 _SENTENCE_MIN_WORDS = 4
-_DIGIT = re.compile(r"\d")
 #: words that make a label a sentence: "Målopfyldelsen er således 100 %"
 SENTENCE_VERBS = {"er", "var", "har", "havde", "blev", "bliver", "vil", "kan", "skal", "udgør",
                   "udgjorde", "forventes", "viser", "ses", "steg", "faldt"}
 
 
-#: NUMBER_WORD_RE as a search within a text: a number standing between spaces. Written so
-#: that the regex engine can jump to a possible first character (bracket, sign or digit);
-#: the lookbehinds then check what stands before it and what the first character was.
+#: a number standing between spaces (or tabs, or line ends): {_OPEN}?{_SIGN}?\d{_FIGURE} as a
+#: whole word. Written so that the regex engine can jump to a possible first character
+#: (bracket, sign or digit); the lookbehinds then check what stands before it and what the
+#: first character was.
 NUMBER_IN_LINE_RE = re.compile(
     f"[(\\[\"”“'\\-\u2212\u2013\\d](?<![^ \\t\\n].)"
     f"(?:(?<={_OPEN}){_SIGN}?\\d|(?<={_SIGN})\\d|(?<=\\d)){_FIGURE}(?![^ \\t\\n])")
-
-
-def number_words(text: str) -> list[tuple[int, str]]:
-    """(offset, word) of every number of a line."""
-    return [(m.start(), m.group()) for m in NUMBER_IN_LINE_RE.finditer(text)]
 
 
 def reads_like_sentence(label: str) -> bool:

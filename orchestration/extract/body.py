@@ -445,8 +445,8 @@ class BodyReader:
         ahead = [a for a in self._peek(3) if a[0] - 1 not in self.index.furniture][:2]
         if len(ahead) < 2:
             return False
-        (l1, _, s1), (l2, _, _) = ahead
-        label1, _, cells1 = self.index.cells(l1 - 1)
+        (l1, _, _), (l2, _, _) = ahead
+        cells1 = self.index.cells(l1 - 1)[2]
         label2, _, cells2 = self.index.cells(l2 - 1)
         return not cells1 and not label2 and len(cells2) == usual
 

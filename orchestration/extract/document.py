@@ -19,12 +19,13 @@ from pathlib import Path
 
 from . import accounting
 from .blocks import HEADING_RE, BlockScanner
+from .body import collect_body
 from .furniture import find_furniture
 from .geo import fold
 from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, LineIndex, dehyphenate_join
 from .model import DocumentResult, ExtractionError, Problem, ProblemKind, Table
 from .settings import DEFAULT, ExtractionSettings
-from .tables import TableBuilder, collect_body, table_unit
+from .tables import TableBuilder, table_unit
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:

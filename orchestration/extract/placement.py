@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import combinations, product
 
-from .lines import LEADING_GROUP_RE, RawCell, join_spaced, _spaced_group
+from .lines import RawCell, join_spaced, _spaced_group
 
 
 # -- 1. spaces --------------------------------------------------------------------------------------
@@ -278,11 +278,6 @@ def has_spaced_groups(cells: list[RawCell]) -> bool:
     """Whether the row has a figure that cannot stand alone: a group of three digits with a
     leading zero ("043"), as in "1 043"."""
     return any(c.read_as == "integer" and len(c.raw) == 3 and c.raw.startswith("0") for c in cells)
-
-
-def could_be_spaced(cells: list[RawCell]) -> bool:
-    """Whether the row's figures start like a number with spaced thousands."""
-    return any(LEADING_GROUP_RE.match(c.raw) for c in cells)
 
 
 # -- column-major runs -----------------------------------------------------------------------------------

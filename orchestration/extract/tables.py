@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import geo as geomod
 from . import placement
 from .accounting import SENTENCE_VERBS, reads_like_sentence
-from .body import Body, RawRow, collect_body, is_prose, names_a_place_with  # noqa: F401
+from .body import Body, RawRow, names_a_place_with
 from .header import (column_kind, column_period, column_year, header_candidates, perspective_of,
                      segment_header, year_columns)
 from .lines import RawCell, dehyphenate_join, is_year_run_header
