@@ -70,6 +70,11 @@ class RawRow:
     def ncells(self) -> int:
         return sum(map(len, self.cell_lines))
 
+    @property
+    def figures(self) -> list[RawCell]:
+        """Every figure of the row, line after line."""
+        return [c for line in self.cell_lines for c in line]
+
 
 @dataclass
 class Body:
@@ -141,6 +146,7 @@ class BodyReader:
         self.widths: Counter[int] = Counter()  # rows by number of figures (0 not counted)
         self.skipped: dict[int, str] = {}
         self.ended_by, self.end_line = "end_of_file", stop
+        self.trailing: list[tuple[str, int]] = []  # label lines left when the table ended
         self._lookahead: list[tuple[int, str, str]] = []
         self._repeat_pos = 0  # how many lines of a repeated header have been seen
         self._header_norms: list[str] | None = None
@@ -175,7 +181,7 @@ class BodyReader:
                 self._append(RawRow(list(self.pending), [], self.pending[0][1], self.section,
                                         text=self.pending[0][0]))
         return Body(self.header, self.rows, self.end_line, self.ended_by, self.skipped,
-                    getattr(self, "trailing", []))
+                    self.trailing)
 
     def _lines(self):
         while True:

@@ -217,12 +217,12 @@ class DocumentExtractor:
             if why is not None:
                 problems.append(Problem(self.file, first, f"lines of figures not read as a table: "
                                         f"{why.reason} (candidate block at lines {why.first_line}-"
-                                        f"{why.last_line}; text: {raw}{more})", None, "warning",
-                                        ProblemKind.REJECTED_BLOCK, last))
+                                        f"{why.last_line}; text: {raw}{more})",
+                                        kind=ProblemKind.REJECTED_BLOCK, end_line=last))
             else:
                 problems.append(Problem(self.file, first, "figures outside any table: no table "
-                                        f"reader took these lines (text: {raw}{more})", None,
-                                        "warning", ProblemKind.FIGURES_OUTSIDE_TABLE, last))
+                                        f"reader took these lines (text: {raw}{more})",
+                                        kind=ProblemKind.FIGURES_OUTSIDE_TABLE, end_line=last))
         return problems
 
 

@@ -27,6 +27,7 @@ PHONE_WORDS = {"tlf.", "tlf.:", "tlf", "telefon", "fax", "cvr", "cvr-nr."}
 CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
 _DASHES = set("-\u2013\u2212\u2014")
 _UNIT_TAILS = (" kr.", " kr", "kr.", " uger", " uge", "mio.kr", "mia.kr")
+_MONEY_UNITS = ("kr.", "mio. kr.", "mia. kr.")
 
 
 @dataclass(slots=True)
@@ -183,8 +184,8 @@ def _words(text: str, start: int) -> list[tuple[str, int]]:
 
 def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     """Split a line into (label, label_end, cells), cells read greedily from the right."""
-    stripped = text.rstrip()
-    if not ends_like_cell(text) and not stripped.endswith(TEXT_CELLS):
+    if not could_end_in_figures(text):
+        stripped = text.rstrip()
         return stripped.strip(), len(stripped), []  # most lines are prose
     start = max(0, len(text) - _TAIL_CHARS)
     found = _read_from_right(text, _words(text, start), line)
@@ -252,12 +253,12 @@ def merge_unit_thousands(text: str, cells: list[RawCell]) -> list[RawCell]:
     """ "2 851 115 kr.": where a figure carries a unit, the plain figures just before it that
     read as its thousands ("2", "851") are part of it. Only where every unit-bearing cell's
     run can be read so: a row "12 345 kr." alone stays two cells."""
-    if len(cells) < 2 or not any(c.unit in ("kr.", "mio. kr.", "mia. kr.") for c in cells):
+    if len(cells) < 2 or not any(c.unit in _MONEY_UNITS for c in cells):
         return cells
     out: list[RawCell] = []
     run_start = 0
     for j, c in enumerate(cells):
-        if c.unit not in ("kr.", "mio. kr.", "mia. kr."):
+        if c.unit not in _MONEY_UNITS:
             continue
         i = j
         while i > run_start and _spaced_group(text, cells, i - 1, j):

@@ -38,8 +38,8 @@ class Problem:
     message: str
     table: str | None = None  # printed table number or block caption
     severity: str = "warning"  # "warning" or "error"
-    kind: ProblemKind = ProblemKind.AMBIGUOUS_ROW
-    end_line: int | None = None  # last line concerned, where it is more than one
+    kind: ProblemKind = field(kw_only=True)  # every problem says what kind it is
+    end_line: int | None = field(default=None, kw_only=True)  # last line, where more than one
 
     @property
     def lines(self) -> range:
@@ -130,8 +130,8 @@ class NumberAccounting:
     """Every numeric token of a document, by what it is (see ``accounting``)."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACCOUNTING_CATEGORIES, 0))
-    #: (line, category) of each token, in document order
-    tokens: list[tuple[int, int, str, str]] = field(default_factory=list)  # (line, start, text, category)
+    #: (line, start, text, category) of each token, in document order
+    tokens: list[tuple[int, int, str, str]] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -113,7 +113,7 @@ class TableBuilder:
     def problem(self, kind: ProblemKind, line: int, msg: str, severity: str = "warning",
                 end_line: int | None = None) -> None:
         self.t.problems.append(Problem(self.t.file, line, msg, self.t.table or self.t.caption[:60],
-                                       severity, kind, end_line))
+                                       severity, kind=kind, end_line=end_line))
 
     # -- header --------------------------------------------------------------------------------------
     def _resolve_header(self) -> tuple[str, list[str], int, int] | None:
@@ -257,7 +257,7 @@ class TableBuilder:
             return False  # "For driftssegmentet er andelen 93%": sentences, not rows
         cells = []
         for r in self.body.rows:
-            row = [c for line in r.cell_lines for c in line]
+            row = r.figures
             if any(not (c.read_as == "integer" and is_year(c.raw)) for c in row[:-1]):
                 return False  # more than one figure (a year before it belongs to the label)
             cells.extend(row[-1:])
@@ -374,7 +374,7 @@ class TableBuilder:
                 continue
             self.t.rows += 1
             if not self._place_row(r, ncols, usual, spaced_table):
-                short[i] = [c for line in r.cell_lines for c in line]
+                short[i] = r.figures
         if short:
             grid = [r.cells if (r.cells or r.placed_by == "column_major") and i not in short else None
                     for i, r in enumerate(rows)]
@@ -394,7 +394,7 @@ class TableBuilder:
                    spaced_table: bool) -> bool:
         """Give the row its cells in columns; False when it has fewer figures than columns
         and its spaces do not say where they stand."""
-        cells = [c for line in r.cell_lines for c in line]
+        cells = r.figures
         if not cells:
             r.cells = [None] * ncols
             if r.label_parts and r is self.body.rows[-1] and self.body.ended_by == "end_of_file":
@@ -455,7 +455,7 @@ class TableBuilder:
         return list(seen.most_common(1)[0][0]) if len(seen) == 1 else None
 
     def _unplaced(self, r: RawRow, ncols: int) -> None:
-        cells = [c for line in r.cell_lines for c in line]
+        cells = r.figures
         if self.body.ended_by == "end_of_file" and r is self.body.rows[-1]:
             self.problem(ProblemKind.CUT_OFF, r.line,
                          f"table cut off mid-row: {len(cells)} of {ncols} cells", "error")
