@@ -30,6 +30,10 @@ from . import load as loadmod
 from . import settings
 
 PUBLISHED_NAME = "published.duckdb"
+#: the storage format of the published copy: DuckDB 1.1 and every later client opens it (the
+#: DuckDB that builds the warehouse writes a newer format by default, which BI drivers embedding
+#: a 1.x DuckDB refuse)
+PUBLISHED_STORAGE_VERSION = "v1.1.0"
 KEEP_VERSIONS = 2  # parquet and report folders kept: the current one and the one before
 
 
@@ -68,6 +72,17 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def copy_database(con, target: Path) -> None:
+    """Copy the database of ``con`` (every schema, table, view and macro) into a new file
+    written in ``PUBLISHED_STORAGE_VERSION``, which older DuckDB clients can open."""
+    source = con.execute("select current_database()").fetchone()[0]
+    con.execute(f"attach '{target}' as published_copy (storage_version '{PUBLISHED_STORAGE_VERSION}')")
+    try:
+        con.execute(f'copy from database "{source}" to published_copy')
+    finally:
+        con.execute("detach published_copy")
+
+
 def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult:
     """Publish the build file of a warehouse folder (see the module's docstring)."""
     start = time.perf_counter()
@@ -81,8 +96,7 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
 
     con = loadmod.connect(build)  # waits while another writer holds the build file
     try:
-        con.execute("checkpoint")  # everything in the file itself, nothing left in the WAL
-        shutil.copyfile(build, tmp)
+        copy_database(con, tmp)
     finally:
         con.close()
 

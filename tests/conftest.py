@@ -121,3 +121,14 @@ def warehouse_cli(*args: str, **kw) -> subprocess.CompletedProcess:
 
 def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
     return warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse))
+
+
+def refreshed_copy(base: Path) -> tuple[Path, Path]:
+    """A copy of sources/ under base, refreshed with `warehouse refresh` into base/warehouse."""
+    import shutil
+
+    sources, warehouse = base / "sources", base / "warehouse"
+    shutil.copytree(SOURCES, sources)
+    proc = refresh_cli(sources, warehouse)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return sources, warehouse

@@ -1,15 +1,27 @@
-"""The sources sensor and the daily schedule, evaluated against a real Dagster instance."""
+"""The sensors and the daily schedule: evaluated against a real Dagster instance, and the\nsensors end to end under `dagster dev`."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
 from datetime import datetime, timezone
 
 import dagster as dg
+import duckdb
+import pytest
 
-from conftest import REGIONER_DR, SOURCES
+from conftest import REGIONER_DR, ROOT, SLIDES, SOURCES, clean_env, refreshed_copy
 from orchestration import load as L
 from orchestration.definitions import defs
-from orchestration.defs.automation import daily_refresh, sources_sensor
+from orchestration.defs.automation import daily_refresh, marts_sensor, sources_sensor
+from orchestration.defs.documents import WarehouseResource
+from orchestration.publish import current_publish_id
+
+#: a document without tables: it loads and publishes in a second
+PROSE_DOC = "002_a15994a133d0f63f.txt"
 
 
 def test_sensor_requests_new_and_changed_documents_only(tmp_path, monkeypatch):
@@ -51,3 +63,102 @@ def test_daily_schedule_is_off_by_default_and_covers_every_document():
         assert [r.partition_key for r in requests] == ["a.txt", "b.txt"]
         assert requests[0].run_key == "a.txt@2026-11-24T06:00:00+00:00"
     assert defs.resolve_job_def("refresh_document") is not None
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory):
+    """A warehouse after `warehouse refresh` of all five documents."""
+    return refreshed_copy(tmp_path_factory.mktemp("automation"))
+
+
+def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refreshed):
+    """`./dev ui` (dagster dev: webserver, daemon, sensors on by default): a changed file in
+    sources/ is picked up by sources_sensor and published; marts_sensor then runs transform,
+    which publishes a new read-only copy."""
+    sources, warehouse = refreshed
+    before = current_publish_id(warehouse)
+    assert before is not None
+    doc = sources / PROSE_DOC
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nTilføjet under dagster dev\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**clean_env(), "DAGSTER_HOME": str(warehouse / "dagster"),
+           "WAREHOUSE_SOURCES": str(sources), "WAREHOUSE_DIR": str(warehouse)}
+    log = open(warehouse / "dagster-dev.log", "w")
+    proc = subprocess.Popen([str(ROOT / ".venv/bin/dagster"), "dev", "-m", "orchestration.definitions",
+                             "-p", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        after = before
+        while time.monotonic() < deadline and after == before and proc.poll() is None:
+            time.sleep(3)
+            try:
+                after = current_publish_id(warehouse)
+            except duckdb.Error:  # the file is being switched: read again
+                pass
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+    tail = (warehouse / "dagster-dev.log").read_text(errors="replace")[-3000:]
+    assert after != before, f"no new publish within 300 s; dagster dev said:\n{tail}"
+    instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
+    runs = instance.get_runs()
+    by_trigger = {}
+    for r in runs:
+        by_trigger.setdefault(r.tags.get("trigger"), []).append(r)
+    (doc_run,) = by_trigger["sources_sensor"]
+    assert doc_run.tags["dagster/partition"] == PROSE_DOC and doc_run.status == dg.DagsterRunStatus.SUCCESS
+    (transform,) = by_trigger["marts_sensor"]
+    assert transform.job_name == "transform"
+    # the new published copy holds the changed document's new load
+    con = L.connect(warehouse / "published.duckdb", read_only=True)
+    try:
+        sha = con.execute("select l.sha256 from raw.documents d join raw.loads l using (load_id) "
+                          "where d.file = ?", [PROSE_DOC]).fetchone()[0]
+    finally:
+        con.close()
+    assert sha == L.file_sha256(doc)
+
+
+def test_daily_schedule_leads_to_a_publish(refreshed, monkeypatch):
+    """The schedule's tick requests one run per known document; after they ran, marts_sensor
+    requests transform, and transform publishes a new copy holding the changed document."""
+    sources, warehouse = refreshed
+    monkeypatch.setenv("WAREHOUSE_SOURCES", str(sources))
+    monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse))
+    monkeypatch.setenv("WAREHOUSE_DB", str(warehouse / "warehouse.duckdb"))
+    doc = sources / SLIDES
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nTilføjet før kl. 6\n", encoding="utf-8")
+    before = current_publish_id(warehouse)
+    resources = {"warehouse": WarehouseResource(sources=str(sources), warehouse=str(warehouse))}
+    instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
+    tick = datetime(2026, 11, 24, 5, 0, tzinfo=timezone.utc)
+    ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick,
+                                    repository_def=defs.get_repository_def())
+    requests = daily_refresh.evaluate_tick(ctx).run_requests
+    assert sorted(r.partition_key for r in requests) == sorted(f.name for f in sources.glob("*.txt"))
+    job = defs.resolve_job_def("refresh_document")
+    outcomes = {}
+    for r in requests:
+        result = job.execute_in_process(instance=instance, partition_key=r.partition_key, tags=r.tags,
+                                        resources=resources, raise_on_error=False)
+        outcomes[r.partition_key] = {e.asset_key.path[-1] for e in result.all_events
+                                     if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    assert outcomes[SLIDES] == {"staged_document", "published_document"}
+    assert all(not mats for name, mats in outcomes.items() if name != SLIDES)  # unchanged: skipped
+    sensor_ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def())
+    request = marts_sensor(sensor_ctx)
+    assert isinstance(request, dg.RunRequest), request
+    result = defs.resolve_job_def("transform").execute_in_process(instance=instance, tags=request.tags,
+                                                                  raise_on_error=False)
+    assert result.success
+    assert current_publish_id(warehouse) != before
+    # a second tick of the sensor has nothing to do
+    assert isinstance(marts_sensor(dg.build_sensor_context(instance=instance, cursor=sensor_ctx.cursor)),
+                      dg.SkipReason)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SOURCES, clean_env, refresh_cli, warehouse_cli
+from conftest import ROOT, SOURCES, clean_env, refresh_cli, refreshed_copy, warehouse_cli
 
 MARTS = ["mart_udgift_pr_patient", "mart_udvikling_19_23", "mart_afstemning", "dim_kommune"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,12 +39,7 @@ def _sha(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    base = tmp_path_factory.mktemp("serve")
-    sources, warehouse = base / "sources", base / "warehouse"
-    shutil.copytree(SOURCES, sources)
-    proc = refresh_cli(sources, warehouse)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return sources, warehouse
+    return refreshed_copy(tmp_path_factory.mktemp("serve"))
 
 
 def _publish_ids(path: Path, tables=MARTS) -> set[str]:
@@ -105,6 +100,91 @@ def test_sqlalchemy_read_only_connection_as_superset_uses(served):
         with pytest.raises(sa.exc.DBAPIError, match="read-only"):
             conn.execute(sa.text("delete from marts.dim_region"))
     engine.dispose()
+
+
+def test_sqlalchemy_reflection_as_bi_tools_list_schemas_tables_and_columns(served):
+    """What a BI tool does first on connecting: list schemas, tables and their columns."""
+    import sqlalchemy as sa
+
+    _, warehouse = served
+    engine = sa.create_engine(f"duckdb:///{warehouse / 'published.duckdb'}",
+                              connect_args={"read_only": True})
+    try:
+        inspector = sa.inspect(engine)
+        assert {"published.marts", "published.raw"} <= set(inspector.get_schema_names())
+        assert {"mart_udgift_pr_patient", "mart_udvikling_19_23", "dim_kommune"} <= set(
+            inspector.get_table_names(schema="marts"))
+        assert "stg_cells" in inspector.get_view_names(schema="staging")
+        columns = {c["name"]: c for c in inspector.get_columns("mart_udgift_pr_patient", schema="marts")}
+        assert {"speciale", "geo_code", "year", "udgift_pr_patient_kr", "publish_id"} <= set(columns)
+        assert isinstance(columns["year"]["type"], sa.Integer)
+        assert columns["udgift_pr_patient_kr"]["comment"]  # dbt's description, persisted
+    finally:
+        engine.dispose()
+
+
+#: the marts BI tools are pointed at: dbt contracts fix their columns and types
+CONTRACT_MARTS = ["mart_udgift_pr_patient", "mart_udvikling", "mart_udvikling_19_23", "dim_kommune",
+                  "dim_region", "dim_speciale"]
+
+
+def test_bi_facing_marts_carry_their_descriptions_and_contracts(served):
+    _, warehouse = served
+    con = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select table_name, column_name, comment from duckdb_columns() "
+                           "where schema_name = 'marts' and column_name != 'publish_id'").fetchall()
+        tables = dict(con.execute("select table_name, comment from duckdb_tables() "
+                                  "where schema_name = 'marts'").fetchall())
+    finally:
+        con.close()
+    undocumented = [(t, c) for t, c, comment in rows if not comment]
+    assert not undocumented
+    assert dict(((t, c), comment) for t, c, comment in rows)[("mart_udvikling_19_23", "from_year")]
+    assert all(tables[t] for t in tables), tables
+    manifest = json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    enforced = {n["name"] for n in manifest["nodes"].values()
+                if n["resource_type"] == "model" and n["config"]["contract"]["enforced"]}
+    assert enforced == set(CONTRACT_MARTS)
+    node = manifest["nodes"]["model.regionsdata.mart_udgift_pr_patient"]
+    assert node["columns"]["udgift_pr_patient_kr"]["data_type"] == "decimal(34,6)"
+
+
+def _old_duckdb(version: str) -> Path:
+    """A DuckDB client of an older release, installed (hash-checked) beside .venv, not in it."""
+    target = ROOT / ".venv" / "clients" / f"duckdb-{version}"
+    if not (target / "duckdb").is_dir():
+        proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                               "--no-deps", "--require-hashes", "--target", str(target), "-r",
+                               str(ROOT / "tests" / "clients" / f"duckdb-{version}.txt")],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return target
+
+
+def test_published_copy_opens_in_duckdb_1_1_as_bi_drivers_embed_it(served):
+    _, warehouse = served
+    client = _old_duckdb("1.1.3")
+    script = (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(json.dumps([duckdb.__version__,"
+        " con.execute('select count(*) from marts.mart_udgift_pr_patient').fetchone()[0],"
+        " con.execute('select count(*) from staging.stg_cells').fetchone()[0],"
+        " con.execute('select publish_id from meta.publish').fetchone()[0]]))\n")
+    # -I would drop PYTHONPATH: -s keeps user site-packages out, PYTHONPATH puts the old client first
+    proc = subprocess.run([sys.executable, "-s", "-c", script, str(warehouse / "published.duckdb")],
+                          env={**clean_env(), "PYTHONPATH": str(client)}, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    version, marts_rows, cells, publish_id = json.loads(proc.stdout)
+    assert version == "1.1.3"
+    current = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
+    try:
+        assert marts_rows == current.execute("select count(*) from marts.mart_udgift_pr_patient").fetchone()[0]
+        assert cells == current.execute("select count(*) from staging.stg_cells").fetchone()[0] == 4285
+        assert publish_id == current.execute("select publish_id from meta.publish").fetchone()[0]
+    finally:
+        current.close()
 
 
 def test_report_renders_its_charts_in_headless_chromium(served, tmp_path):

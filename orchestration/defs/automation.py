@@ -61,15 +61,24 @@ def daily_refresh(context: dg.ScheduleEvaluationContext):
         yield dg.RunRequest(partition_key=key, run_key=f"{key}@{stamp}", tags={"trigger": "daily_refresh"})
 
 
+def _latest_storage_id(instance: dg.DagsterInstance, asset: str) -> int:
+    """The event-log id of the asset's latest materialization (0 when there is none)."""
+    records = instance.fetch_materializations(dg.AssetKey(asset), limit=1).records
+    return records[0].storage_id if records else 0
+
+
 @dg.sensor(job_name="transform", minimum_interval_seconds=30,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Rebuilds the dbt marts (job transform) after a document was published.")
+           description="Rebuilds the dbt marts and the published copy (job transform) after a "
+                       "document was published.")
 def marts_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-    event = context.instance.get_latest_materialization_event(dg.AssetKey("published_document"))
-    if event is None:
+    published = _latest_storage_id(context.instance, "published_document")
+    if not published:
         return dg.SkipReason("no document published yet")
-    last = int(context.cursor or 0)
-    if event.storage_id <= last:
+    if published <= int(context.cursor or 0):
         return dg.SkipReason("no document published since the last transform request")
-    context.update_cursor(str(event.storage_id))
-    return dg.RunRequest(run_key=f"published:{event.storage_id}", tags={"trigger": "marts_sensor"})
+    context.update_cursor(str(published))
+    if _latest_storage_id(context.instance, "published_warehouse") > published:
+        # `warehouse refresh` runs transform itself after its documents
+        return dg.SkipReason("the published copy is already newer than the last published document")
+    return dg.RunRequest(run_key=f"published:{published}", tags={"trigger": "marts_sensor"})

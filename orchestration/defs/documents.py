@@ -55,7 +55,7 @@ def staged_document(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     path = warehouse.document(file)
     context.log.info(f"{file}: extracting ({path.stat().st_size / 1e6:.2f} MB)")
     try:
-        staged = loadmod.stage_document(warehouse.db, path, run_id=context.run_id)
+        staged = loadmod.stage_document(warehouse.db, path, run_id=context.run.run_id)
     except loadmod.LoadError as exc:
         raise dg.Failure(str(exc)) from exc
     if staged.skipped:
@@ -76,7 +76,7 @@ def staged_document(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Publish the validated load: the document's rows in raw.current_* become this load's."""
     file = context.partition_key
-    latest = loadmod.load_of_run(warehouse.db, file, context.run_id)
+    latest = loadmod.load_of_run(warehouse.db, file, context.run.run_id)
     if latest is None or latest[1] != "staged":
         raise dg.Failure(f"{file}: no staged load of this run to publish ({latest})")
     replaced = loadmod.publish_load(warehouse.db, latest[0],
