@@ -1,7 +1,8 @@
-"""The ``warehouse`` command.
+"""The ``warehouse`` command (``warehouse --help`` and ``warehouse COMMAND --help`` explain each).
 
     warehouse extract PATH... [--format table|csv] [--output FILE]
-    warehouse refresh [--sources DIR] [--warehouse DIR]
+    warehouse refresh [--sources DIR] [--warehouse DIR] [-v]
+    warehouse status [--sources DIR] [--warehouse DIR]
     warehouse sql ["QUERY"] [--format table|csv|json] [--warehouse DIR]
 
 ``refresh`` is the full refresh: the Dagster job ``refresh_document`` for every document in
@@ -61,11 +62,16 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not settings.source_files(sources):
         print(f"no documents in {sources}", file=sys.stderr)
         return 2
+    from .console import LogCapture, new_log_path
     from .refresh import RefreshBusy, run_refresh  # Dagster is imported only for a refresh
 
     start = time.perf_counter()
+    log_path = new_log_path(target / "logs", "refresh")
+    print(f"refresh: {len(settings.source_files(sources))} documents in {sources}; full log: {log_path}"
+          + (" (shown below)" if args.verbose else ""), flush=True)
     try:
-        runs = run_refresh(sources, target)
+        with LogCapture(log_path, verbose=args.verbose) as console:
+            runs = run_refresh(sources, target, log=console.say, progress=console.progress)
     except RefreshBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -75,7 +81,21 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     print(f"refresh done in {time.perf_counter() - start:.1f} s: "
           + ", ".join(f"{n} {o}" if o != "built" else "marts built" for o, n in counts.items() if n)
           + f"; warehouse: {db}")
-    return 1 if counts["blocked"] or counts["failed"] else 0
+    bad = [r for r in runs if r.outcome in ("blocked", "failed")]
+    if bad:
+        print(f"quarantined: {', '.join(r.file for r in bad)}: readers keep the last published load of each "
+              f"(see `warehouse status`, and {log_path})", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .status import document_status, publish_status, render_status
+
+    target = Path(args.warehouse) if args.warehouse else default_warehouse()
+    sources = Path(args.sources) if args.sources else default_sources()
+    docs, read_from = document_status(target, sources)
+    sys.stdout.write(render_status(docs, read_from, publish_status(target)))
+    return 1 if any(d.quarantined for d in docs) else 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -101,23 +121,77 @@ def cmd_sql(args: argparse.Namespace) -> int:
         con.close()
 
 
+EXAMPLES = {
+    "extract": """\
+examples:
+  warehouse extract sources/003_8f7892940b0a4590.txt     tables, problems and number accounting
+  warehouse extract sources --format csv -o cells.csv    every cell of every document, with lineage""",
+    "refresh": """\
+Runs the Dagster job refresh_document for each document (extract, stage in DuckDB, validate with
+the GX suites, publish), then the job transform (dbt build, then the read-only copy
+published.duckdb, its Parquet files and the HTML report). Prints one line per document and one
+for the marts; the full Dagster and dbt logs go to warehouse/logs/ (-v shows them as well).
+Exit status 1 when a document was blocked by a check or failed (it is quarantined: readers keep
+its last published load), 3 when another refresh is running.
+
+examples:
+  warehouse refresh                                      sources/ into warehouse/
+  warehouse refresh -v                                   the same, showing the full logs
+  warehouse refresh --sources ~/next-year --warehouse /tmp/wh""",
+    "status": """\
+Shows each document: the SHA-256 of its file, its state (published, changed since load, not
+loaded, quarantined, not in sources), when its load was published, its cells and problems, and
+the latest load attempt with its outcome; then the published copy readers open.
+Exit status 1 when a document is quarantined.
+
+examples:
+  warehouse status
+  warehouse status --warehouse /tmp/wh""",
+    "sql": """\
+Opens warehouse/published.duckdb read-only: a statement that writes is refused.
+
+examples:
+  warehouse sql "select * from marts.mart_udgift_pr_patient where geo_code = '851' order by year"
+  warehouse sql --format csv "select * from marts.mart_udvikling_19_23" > udvikling.csv
+  warehouse sql                                          interactive; .tables lists the tables""",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="warehouse", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract tables from documents")
+    parser = argparse.ArgumentParser(
+        prog="warehouse", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="The warehouse of Region Nordjylland's documents: extract their tables, refresh\n"
+                    "the DuckDB warehouse (Dagster, Great Expectations, dbt), see what is loaded,\n"
+                    "and query the published copy that BI tools read.",
+        epilog="examples:\n  warehouse refresh          full refresh of sources/ into warehouse/\n"
+               "  warehouse status           which documents are loaded, when, with what outcome\n"
+               "  warehouse sql \"select * from marts.mart_udvikling_19_23 limit 5\"\n"
+               "  warehouse extract sources/003_8f7892940b0a4590.txt\n\n"
+               "`warehouse COMMAND --help` says more about each command.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, func):
+        p = sub.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".",
+                           epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    ex = command("extract", "extract the tables of documents, without loading them", cmd_extract)
     ex.add_argument("paths", nargs="*", help="documents or folders (default: the sources folder)")
-    ex.add_argument("--format", choices=["table", "csv"], default="table")
+    ex.add_argument("--format", choices=["table", "csv"], default="table",
+                    help="table: a report per document; csv: one row per cell (default: table)")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
-    ex.set_defaults(func=cmd_extract)
-    rf = sub.add_parser("refresh", help="full refresh of the warehouse from the sources folder")
+    rf = command("refresh", "full refresh of the warehouse from the sources folder", cmd_refresh)
     rf.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
     rf.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
-    rf.set_defaults(func=cmd_refresh)
-    sq = sub.add_parser("sql", help="read-only SQL on the published warehouse (interactive without a query)")
+    rf.add_argument("-v", "--verbose", action="store_true", help="show the full Dagster and dbt logs too")
+    st = command("status", "which documents are loaded, when, and with what outcome", cmd_status)
+    st.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
+    st.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
+    sq = command("sql", "read-only SQL on the published warehouse (interactive without a query)", cmd_sql)
     sq.add_argument("query", nargs="?", help="one SQL statement; without it, read statements from stdin")
     sq.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sq.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
-    sq.set_defaults(func=cmd_sql)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -96,14 +96,26 @@ class Validator:
         self._checkpoints[name] = cp
         return cp
 
-    def docs_url(self) -> str | None:
-        """The URL of the Data Docs index."""
-        docs = self.context.get_docs_sites_urls()
-        return docs[0]["site_url"] if docs else None
+    def docs_url(self, resource=None) -> str | None:
+        """The URL of a Data Docs page: one validation's (``resource``: its identifier), else
+        the offline index (``offline.html``) when it has been written, else GX's index."""
+        docs = self.context.get_docs_sites_urls(resource_identifier=resource) if resource else \
+            self.context.get_docs_sites_urls()
+        url = docs[0]["site_url"] if docs else None
+        if resource is None and url and url.startswith("file://"):
+            offline = Path(url.removeprefix("file://")).with_name(OFFLINE_INDEX)
+            if offline.exists():
+                return offline.as_uri()
+        return url
 
     def build_docs(self) -> str | None:
-        """Render the Data Docs from every stored validation; returns the index's URL."""
+        """Render the Data Docs from every stored validation, and the offline index beside
+        GX's own; returns the offline index's URL."""
         self.context.build_data_docs()
+        url = self.context.get_docs_sites_urls()[0]["site_url"]
+        if url.startswith("file://"):
+            site = Path(url.removeprefix("file://")).parent
+            write_offline_index(site, site.parent.parent / "validations")
         return self.docs_url()
 
     def validate(self, suite_name: str, frame: pd.DataFrame, run_name: str,
@@ -136,10 +148,59 @@ class Validator:
             if isinstance(n, int) and n > SHOW_ROWS:
                 failures.append(f"    ... and {n - SHOW_ROWS} more")
         if build_docs or (build_docs is None and not vr.success):
-            url = self.build_docs()
+            self.build_docs()
+            url = self.docs_url(next(iter(result.run_results)))  # this validation's own page
         else:
             url = self.docs_url()
         return SuiteOutcome(
             suite=suite_name, blocking=blocking, success=bool(vr.success),
             evaluated=len(vr.results), failed_expectations=failed, rows_checked=len(frame),
             failures=failures, data_docs=url)
+
+
+OFFLINE_INDEX = "offline.html"
+
+
+def write_offline_index(site: Path, validations: Path) -> Path:
+    """A Data Docs index that needs no network: GX's own index draws its tables with scripts
+    from CDNs and is blank offline, while each validation's page is readable without them.
+    This page lists every stored validation (newest first) with its outcome and a link to its
+    page, and links the suites' pages."""
+    import html
+    import json
+
+    rows = []
+    for path in validations.rglob("*.json"):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        run = result["meta"]["run_id"]
+        page = site / "validations" / path.relative_to(validations).with_suffix(".html")
+        stats = result["statistics"]
+        rows.append((run["run_time"], run["run_name"].rsplit("-", 1)[0], result["suite_name"],
+                     result["success"], stats["unsuccessful_expectations"], stats["evaluated_expectations"],
+                     page.relative_to(site).as_posix() if page.exists() else None))
+    rows.sort(reverse=True)
+    body = "".join(
+        f"<tr class={'ok' if ok else 'failed'}><td>{html.escape(at[:19].replace('T', ' '))}</td>"
+        f"<td>{html.escape(doc)}</td><td>{html.escape(suite)}</td>"
+        f"<td>{'passed' if ok else f'failed ({failed} of {evaluated} expectations)'}</td>"
+        f"<td>{f'<a href={html.escape(link, quote=True)!r}>page</a>' if link else ''}</td></tr>"
+        for at, doc, suite, ok, failed, evaluated, link in rows)
+    suites = "".join(f'<li><a href="expectations/{p.name}">{html.escape(p.stem)}</a></li>'
+                     for p in sorted((site / "expectations").glob("*.html")))
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>GX validations of the warehouse</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; }} table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ccc; padding: 3px 8px; text-align: left; }} tr.failed td {{ background: #fde2e1; }}
+</style></head><body>
+<h1>GX validations of the warehouse</h1>
+<p>{len(rows)} validations, newest first; {sum(1 for r in rows if not r[3])} failed. Each links to its
+Data Docs page. (GX's own <a href="index.html">index</a> needs network access for its scripts.)</p>
+<table><thead><tr><th>when (UTC)</th><th>document</th><th>suite</th><th>outcome</th><th></th></tr></thead>
+<tbody>{body}</tbody></table>
+<h2>Suites</h2><ul>{suites}</ul>
+</body></html>
+"""
+    out = site / OFFLINE_INDEX
+    out.write_text(page, encoding="utf-8")
+    return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,10 @@ def _outcome(result) -> tuple[str, str]:
     mats = {e.asset_key.path[-1] for e in _events(result, "ASSET_MATERIALIZATION")}
     warn_text = "; warnings: " + ", ".join(c.check_name for c in warned) if warned else ""
     if blocking:
-        return "blocked", "blocking checks failed: " + ", ".join(c.check_name for c in blocking) + warn_text
+        page = blocking[0].metadata.get("data_docs")
+        where = f"; GX page: {page.value}" if page is not None and page.value else ""
+        return "blocked", ("blocking checks failed: " + ", ".join(c.check_name for c in blocking)
+                           + warn_text + where)
     if not result.success:
         failures = [e.message for e in _events(result, "STEP_FAILURE")]
         return "failed", (failures[0] if failures else "run failed")
@@ -95,7 +99,7 @@ def _marts_fingerprint(db: Path) -> tuple[str, bool]:
     return h.hexdigest(), has_marts
 
 
-def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> DocumentRun | None:
+def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=None) -> DocumentRun | None:
     """The dbt build (job `transform`), unless a document was blocked or failed (then nothing
     downstream is updated) or nothing it is built from changed since the last build."""
 
@@ -119,8 +123,9 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print) -> Docume
     from .definitions import defs
 
     start = time.perf_counter()
-    result = defs.resolve_job_def("transform").execute_in_process(
-        instance=dg.DagsterInstance.get(), **_RUN_OPTIONS)
+    with (progress or _no_progress)("marts: dbt build, then publish"):
+        result = defs.resolve_job_def("transform").execute_in_process(
+            instance=dg.DagsterInstance.get(), **_RUN_OPTIONS)
     checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
     mats = _events(result, "ASSET_MATERIALIZATION")
     failed = [c.check_name for c in checks if not c.passed]
@@ -142,8 +147,10 @@ class RefreshBusy(Exception):
     """Another refresh holds the warehouse folder."""
 
 
-def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
-    """One refresh at a time per warehouse folder (a lock file); raises RefreshBusy."""
+def run_refresh(sources: Path, warehouse: Path, log=print, progress=None) -> list[DocumentRun]:
+    """One refresh at a time per warehouse folder (a lock file); raises RefreshBusy.
+    ``log`` gets one line per document and one for the marts; ``progress(label, step, steps)``
+    (a context manager) is entered around each long step."""
     import fcntl
 
     Path(warehouse).mkdir(parents=True, exist_ok=True)
@@ -152,10 +159,14 @@ def run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise RefreshBusy(f"another refresh is running on {warehouse}") from exc
-        return _run_refresh(sources, warehouse, log)
+        return _run_refresh(sources, warehouse, log, progress or _no_progress)
 
 
-def _run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]:
+def _no_progress(label: str, step: int | None = None, steps: int | None = None):
+    return nullcontext()
+
+
+def _run_refresh(sources: Path, warehouse: Path, log, progress) -> list[DocumentRun]:
     home = prepare_environment(sources, warehouse)
     import dagster as dg
 
@@ -168,14 +179,15 @@ def _run_refresh(sources: Path, warehouse: Path, log=print) -> list[DocumentRun]
     if new:
         instance.add_dynamic_partitions(documents.name, new)
     job = document_definitions().resolve_job_def("refresh_document")
-    log(f"DAGSTER_HOME={home}; {len(files)} documents in {sources}")
+    log(f"Dagster runs are kept in DAGSTER_HOME={home} (`./dev ui` shows them)")
     out: list[DocumentRun] = []
     for i, f in enumerate(files, 1):
         start = time.perf_counter()
-        result = job.execute_in_process(instance=instance, partition_key=f.name, **_RUN_OPTIONS)
+        with progress(f"{f.name}: extract, load, validate", i, len(files)):
+            result = job.execute_in_process(instance=instance, partition_key=f.name, **_RUN_OPTIONS)
         outcome, detail = _outcome(result)
         run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
         out.append(run)
         log(f"[{i}/{len(files)}] {f.name}: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")
-    transform = run_transform(warehouse, out, log)
+    transform = run_transform(warehouse, out, log, progress)
     return out + ([transform] if transform else [])

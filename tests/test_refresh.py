@@ -11,7 +11,7 @@ import sys
 import dagster as dg
 import pytest
 
-from conftest import KKR, REGIONER_DR, ROOT, SOURCES, refresh_cli
+from conftest import KKR, REGIONER_DR, ROOT, SOURCES, refresh_cli, warehouse_cli
 from orchestration import load as L
 from orchestration.extract import extract_document
 
@@ -71,6 +71,34 @@ def test_refresh_loads_every_cell_with_passing_checks(refreshed):
     assert (warehouse / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
 
 
+def test_cold_refresh_is_quiet_and_names_its_full_log(refreshed):
+    _, warehouse, first = refreshed
+    lines = first.stdout.splitlines() + first.stderr.splitlines()
+    assert len(lines) < 30, "\n".join(lines)
+    assert lines[0].startswith("refresh: 5 documents in ") and "full log: " in lines[0]
+    log = Path(lines[0].split("full log: ")[1])
+    assert log.parent == warehouse / "logs" and log.exists()
+    full = log.read_text(encoding="utf-8")
+    # Dagster's log and dbt's output are in the file, not on the terminal
+    assert "Running with dbt" in full and "Completed successfully" in full and "published_warehouse - published" in full
+    assert "Running with dbt" not in first.stdout + first.stderr
+    assert sum(1 for ln in lines if ln.startswith("[") and ": published (" in ln) == 5
+
+
+def test_status_shows_each_document_and_the_publish(refreshed):
+    sources, warehouse, _ = refreshed
+    proc = warehouse_cli("status", "--sources", str(sources), "--warehouse", str(warehouse))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {ln.split(" | ")[0].strip(): [c.strip() for c in ln.split(" | ")] for ln in proc.stdout.splitlines()
+            if ln.startswith("00")}
+    assert set(rows) == {f.name for f in sources.glob("*.txt")}
+    kkr = rows[KKR]
+    assert kkr[1] == L.file_sha256(sources / KKR)[:12] and kkr[2] == "published"
+    assert kkr[4] == "2942" and kkr[7] == "published"
+    assert rows[REGIONER_DR][4] == "31"
+    assert "published copy: " in proc.stdout and ", 5 documents" in proc.stdout
+
+
 def test_second_refresh_skips_unchanged_documents(refreshed):
     sources, warehouse, _ = refreshed
     db = warehouse / "warehouse.duckdb"
@@ -96,6 +124,9 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     assert third.returncode == 1
     assert f"{KKR}: blocked" in third.stdout and "gx_totals_add_up" in third.stdout
     assert "gx_complete" in third.stdout
+    # the line links the failing validation's own Data Docs page (it renders offline)
+    page = third.stdout.split("GX page: file://")[1].split()[0]
+    assert "/data_docs/local_site/validations/" in page and Path(page).exists()
     assert "marts not rebuilt: 1 document(s) blocked" in third.stdout
     logs = "\n".join(_run_logs(warehouse / "dagster", r.run_id) for r in
                      _instance(warehouse / "dagster").get_runs(limit=5))
@@ -106,6 +137,13 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     assert _query(db, "select count(*), sum(value) from raw.current_cells") == cells_before
     assert _query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient") == mart_before
     assert _query(db, f"select status from raw.loads where file = '{KKR}' order by started_at desc limit 1") == [("rejected",)]
+    assert f"quarantined: {KKR}" in third.stderr
+    # `warehouse status` says so, and that readers keep the earlier load
+    status = warehouse_cli("status", "--sources", str(sources), "--warehouse", str(warehouse))
+    assert status.returncode == 1
+    (kkr,) = [ln for ln in status.stdout.splitlines() if ln.startswith(KKR)]
+    assert " | quarantined | " in kkr and kkr.rstrip().endswith("| rejected")
+    assert f"quarantined: {KKR}: latest load rejected" in status.stdout and "readers see the load of" in status.stdout
 
 
 def test_refresh_builds_the_marts_with_dbt_tests_as_checks(refreshed):

@@ -2,14 +2,17 @@
 Chromium, readers during refreshes, and a refresh killed with SIGKILL."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -86,6 +89,56 @@ def test_warehouse_sql_formats_and_refuses_writes(served):
     session = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "csv",
                             input="select count(*) as n\nfrom marts.dim_kommune;\n\\q\n")
     assert session.returncode == 0 and session.stdout == "n\n11\n"
+    # .tables (and show tables) lists every schema's tables with dbt's descriptions
+    tables = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "csv", input=".tables\nshow tables;\n")
+    listed = list(csv.reader(tables.stdout.splitlines()))
+    assert tables.returncode == 0 and listed[0] == ["schema", "name", "type", "description"]
+    rows = {(r[0], r[1]): r for r in listed[1:] if r[0] != "schema"}
+    assert len(listed) == 2 * (len(rows) + 1)  # both commands, the same list
+    assert rows[("marts", "mart_udgift_pr_patient")][2] == "base table"
+    assert rows[("marts", "mart_udgift_pr_patient")][3].startswith("Udgift pr. patient")
+    assert rows[("staging", "stg_cells")][2] == "view" and ("raw", "current_cells") in rows
+    # errors keep DuckDB's whole message: the hint names the table meant
+    typo = warehouse_cli("sql", "--warehouse", str(warehouse), "select * from marts.mart_udgift_pr_patien")
+    assert typo.returncode == 1 and 'Did you mean "mart_udgift_pr_patient"' in typo.stderr
+
+
+def test_interactive_sql_on_a_terminal_keeps_history_between_sessions(served, tmp_path):
+    """On a terminal (a pseudo-terminal here) the shell edits lines with readline and keeps a
+    history file, so yesterday's statements come back with the arrow keys."""
+    import pty
+
+    _, warehouse = served
+    env = {**clean_env(), "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "dumb"}
+
+    def session(*lines: bytes) -> str:
+        """Type each line at the prompt, as a user does (after the prompt is shown)."""
+        main, child = pty.openpty()
+        proc = subprocess.Popen(_cmd("sql", "--warehouse", str(warehouse)), cwd=ROOT, env=env,
+                                stdin=child, stdout=child, stderr=child, close_fds=True)
+        os.close(child)
+        out = b""
+        deadline = time.monotonic() + 60
+        try:
+            for n, line in enumerate(lines):
+                while out.count(b"warehouse> ") < n + 1 and time.monotonic() < deadline:
+                    out += os.read(main, 65536)
+                os.write(main, line)
+            while proc.poll() is None and time.monotonic() < deadline:
+                out += os.read(main, 65536)
+        except OSError:  # EIO: the shell has exited and closed the terminal
+            pass
+        proc.wait(timeout=30)
+        os.close(main)
+        return out.decode("utf-8", errors="replace")
+
+    first = session(b"select count(*) as n from marts.dim_kommune;\n", b"\\q\n")
+    assert "warehouse> " in first and "11" in first
+    history = tmp_path / "state" / "regionsdata-warehouse" / "sql_history"
+    assert "select count(*) as n from marts.dim_kommune;" in history.read_text(encoding="utf-8")
+    # the next session: arrow up twice (past "\q") brings the statement back, Enter runs it
+    again = session(b"\x1b[A\x1b[A\n", b"\\q\n")
+    assert again.count("11") >= 1 and "dim_kommune" in again
 
 
 def test_sqlalchemy_read_only_connection_as_superset_uses(served):
@@ -187,21 +240,88 @@ def test_published_copy_opens_in_duckdb_1_1_as_bi_drivers_embed_it(served):
         current.close()
 
 
-def test_report_renders_its_charts_in_headless_chromium(served, tmp_path):
+class _RenderedCharts(HTMLParser):
+    """From the DOM Chromium rendered: per chart section, the tick labels of each y axis, and
+    the colours of the legend's entries."""
+
+    def __init__(self):
+        super().__init__()
+        self.section = None
+        self.stack: list[str] = []  # class of each open <g> (or tag name)
+        self.y_axes: dict[str, list[list[str]]] = {}
+        self.legend_colours: dict[str, list[str]] = {}
+        self._in_tick = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section":
+            self.section = a.get("id")
+        cls = a.get("class", "")
+        if tag in ("g", "text", "path"):
+            self.stack.append(cls if tag == "g" else tag)
+        if tag == "g" and cls == "yaxislayer-above":
+            self.y_axes.setdefault(self.section, []).append([])
+        if tag == "path" and "js-line" in cls and "legend" in self.stack:
+            stroke = re.search(r"stroke: (rgb\([^)]*\))", a.get("style", ""))
+            if stroke:
+                self.legend_colours.setdefault(self.section, []).append(stroke.group(1))
+        # the ticks of the first y axis are <g class="ytick">, of the next "y2tick", "y3tick", ...
+        self._in_tick = (tag == "text" and "yaxislayer-above" in self.stack
+                         and bool(re.fullmatch(r"y\d*tick", self.stack[-2] if len(self.stack) > 1 else "")))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in ("g", "text", "path"):
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in ("g", "text", "path") and self.stack:
+            self.stack.pop()
+        self._in_tick = False
+
+    def handle_data(self, data):
+        if self._in_tick and data.strip():
+            self.y_axes[self.section][-1].append(data.strip())
+
+
+def _chromium(*args, profile: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={profile}", "--virtual-time-budget=15000", "--hide-scrollbars",
+                           *args], capture_output=True, text=True, timeout=180)
+
+
+def test_report_charts_render_with_axes_on_every_facet_in_headless_chromium(served, tmp_path):
     assert CHROMIUM, "chromium is not installed (Debian: apt-get install chromium); ./dev test installs it"
     _, warehouse = served
     report = (warehouse / "report" / "current" / "index.html").resolve()
-    proc = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=15000",
-                           "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
-    dom = proc.stdout
-    for chart in ("udgift-pr-patient-chart", "udvikling-19-23-chart", "afstemning-chart"):
-        start = dom.index(f'id="{chart}"')
-        section = dom[start:dom.find("</section>", start)]
-        # plotly has drawn the chart: its SVG layers and at least one trace are in the DOM
-        assert 'class="main-svg"' in section and ('class="trace' in section or "class='trace" in section), chart
-    assert dom.count('class="main-svg"') >= 6
+    dom = _chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile").stdout
+    charts = _RenderedCharts()
+    charts.feed(dom)
+    facets = {"udgift-pr-patient": 4, "regioner": 4, "udgift-i-alt": 1, "udvikling-19-23": 4, "budget": 1,
+              "afstemning": 1}
+    for section, n in facets.items():
+        axes = charts.y_axes.get(section, [])
+        # every facet has its own y axis with labelled ticks (not only the left-hand ones)
+        assert len(axes) == n and all(len(ticks) >= 3 for ticks in axes), (section, axes)
+    # one scale per speciale: almen fysioterapi (51) tops out near 1.200 kr., the others at 15-25k
+    per_patient = charts.y_axes["udgift-pr-patient"]
+    (almen,) = [ticks for ticks in per_patient if not ticks[-1].endswith("k")]
+    assert 800 <= int(almen[-1]) <= 1400
+    assert sum(1 for ticks in per_patient if ticks[-1].endswith("k")) == 3
+    udvikling = charts.y_axes["udvikling-19-23"]
+    assert len({tuple(ticks) for ticks in udvikling}) >= 3  # +380 % and ±15 % no longer share an axis
+    # eleven kommuner, eleven colours; Region Nordjylland against four regions and Danmark
+    assert len(charts.legend_colours["udgift-pr-patient"]) == 11
+    assert len(set(charts.legend_colours["udgift-pr-patient"])) == 11
+    assert len(set(charts.legend_colours["regioner"])) == 6
+    for label in ("Region Nordjylland", "Region Hovedstaden", "Danmark", "Vesthimmerland", "Aalborg",
+                  "Vederlagsfri fysioterapi (62)", "1.12 Forberedelse til sundhedsreformen"):
+        assert label in dom, label
+    # and a screenshot of the page, as the README shows it
+    png = tmp_path / "report.png"
+    _chromium("--window-size=1400,1800", f"--screenshot={png}", report.as_uri(), profile=tmp_path / "profile2")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 100_000
 
 
 READER = r"""
@@ -273,10 +393,11 @@ def test_refresh_killed_mid_way_leaves_the_published_copy_and_the_next_one_succe
     published = warehouse / "published.duckdb"
     before_sha, before_ids = _sha(published), _publish_ids(published)
     _touch(sources / PROSE_DOC, 99)
-    proc = subprocess.Popen(_cmd("refresh", "--sources", str(sources), "--warehouse", str(warehouse)),
+    proc = subprocess.Popen(_cmd("refresh", "-v", "--sources", str(sources), "--warehouse", str(warehouse)),
                             cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
-    # kill it (and dbt under it) while it builds the marts, before it can publish
+    # kill it (and dbt under it) while it builds the marts, before it can publish (-v: the full
+    # log is shown, so dbt's first line says when)
     deadline = time.monotonic() + 120
     for line in proc.stdout:
         if "dbt=" in line or "Running with dbt" in line or time.monotonic() > deadline:

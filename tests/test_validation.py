@@ -84,9 +84,17 @@ def test_gx_suites_pass_on_the_real_document_except_the_udvikling_warning(kkr_ce
     assert not outcomes["raw_udvikling"].blocking and outcomes["raw_totals"].blocking
     assert "Tabel 22, row 'Region Nordjylland', column 'Udvikling 20-23', line 6851" in outcomes["raw_udvikling"].summary()
     assert outcomes["raw_cells_structure"].rows_checked == len(kkr_cells)
-    # a failing suite renders the Data Docs at once, so the failure can be inspected
+    # a failing suite renders the Data Docs at once, and links its own page (readable offline)
     docs = outcomes["raw_udvikling"].data_docs
-    assert docs.endswith("data_docs/local_site/index.html") and Path(docs.removeprefix("file://")).exists()
+    page = Path(docs.removeprefix("file://"))
+    assert "/data_docs/local_site/validations/raw_udvikling/test-real/" in docs and page.exists()
+    assert "Tabel" not in page.name and "Unsuccessful Expectations" in page.read_text(encoding="utf-8")
+    # the offline index lists it, failed, with a link to that page, and needs no script
+    index = page.parents[4] / "offline.html"
+    text = index.read_text(encoding="utf-8")
+    assert "<script" not in text and "http" not in text.replace('href="index.html"', "")
+    (row,) = [r for r in text.split("<tr") if page.relative_to(index.parent).as_posix() in r]
+    assert "raw_udvikling" in row and "failed (1 of " in row
 
 
 def test_gx_catches_a_changed_total_and_a_deleted_cell(tmp_path, corrupted_kkr, validator):
