@@ -108,10 +108,16 @@ def figure_runs(index: LineIndex, nonempty: list[int], settings: ExtractionSetti
     return [r for r in runs if counts(r)]
 
 
+_LEADING_SPACE_RE = re.compile(r"\s*")
+
+
 def _furniture_number(text: str, offset: int, is_heading: bool, is_footnote: bool) -> bool:
     """The number of a caption ("Tabel 21"), figure ("Figur 4"), heading ("1.17 ...") or
     footnote definition ("9 Grundet ...")."""
-    head = text[:offset].strip()
+    lead = _LEADING_SPACE_RE.match(text).end()
+    if offset - lead > len("Tabel") + 3:  # only the first or second word can be: linear on long lines
+        return False
+    head = text[lead:offset].strip()
     if head in ("Tabel", "Figur"):
         return bool(CAPTION_RE.match(text)) or head == "Figur"
     return (is_heading or is_footnote) and head == ""

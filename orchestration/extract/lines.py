@@ -306,7 +306,8 @@ def is_year_run_header(text: str) -> bool:
     run = year_run_indices(toks)
     if len(run) < 2:
         return False
-    others = [t for i, t in enumerate(toks) if i not in run and not (is_year(t) and i < run[0])]
+    in_run = set(run)  # a set: a line may hold a million words
+    others = [t for i, t in enumerate(toks) if i not in in_run and not (is_year(t) and i < run[0])]
     return not any(parse_number(t.rstrip("%")) for t in others if not is_year(t))
 
 
