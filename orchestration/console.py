@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import select
 import sys
 import threading
 import time
@@ -42,6 +43,7 @@ class LogCapture:
         self.terminal = sys.stdout
         self._status = ""  # the progress line now shown (cleared before each line said)
         self._lock = threading.Lock()
+        self._done = threading.Event()  # set when the block has ended
 
     def __enter__(self) -> LogCapture:
         sys.stdout.flush()
@@ -58,9 +60,20 @@ class LogCapture:
         return self
 
     def _pump(self, read_fd: int) -> None:
+        """Copy what arrives on the pipe to the log (and the terminal) until the block has
+        ended and nothing more is waiting: a process started in the block that outlives it
+        (and so keeps the pipe open) does not hold the command up."""
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # chunks split characters
-        with open(read_fd, "rb") as pipe, open(self.log_path, "ab") as log:
-            for chunk in iter(lambda: pipe.read1(65536), b""):
+        with open(self.log_path, "ab") as log:
+            while True:
+                ready, _, _ = select.select([read_fd], [], [], 0.1)
+                if not ready:
+                    if self._done.is_set():
+                        break
+                    continue
+                chunk = os.read(read_fd, 65536)
+                if not chunk:
+                    break
                 log.write(chunk)
                 log.flush()
                 if self.verbose:
@@ -68,13 +81,15 @@ class LogCapture:
                         self._clear_status()
                         self._err.write(decoder.decode(chunk))
                         self._err.flush()
+        os.close(read_fd)
 
     def __exit__(self, *exc) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         for fd, saved in self._saved.items():
-            os.dup2(saved, fd)  # the pipe's last writer closes: the pump sees its end
+            os.dup2(saved, fd)
             os.close(saved)
+        self._done.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
         with self._lock:
