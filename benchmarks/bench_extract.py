@@ -2,6 +2,7 @@
 
     ./dev bench [--repeat N]
     .venv/bin/python benchmarks/bench_extract.py --repeat 9 --stages
+    .venv/bin/python benchmarks/bench_extract.py --long    # a 1 and 10 MB line, a 50 MB file
 
 Prints MB/s per run (bytes of source text / wall time of extract_document over every file),
 the median and best of the runs, and with ``--stages`` where the time goes (the fastest run of
@@ -63,11 +64,39 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
     return best
 
 
+def long_inputs(folder: Path) -> list[tuple[str, int, float]]:
+    """(input, bytes, seconds) of extracting inputs no real document has: the practice plan
+    as one line of 1 MB and of 10 MB, and repeated to a 50 MB file (linear, or it hangs)."""
+    text = (SOURCES / "003_8f7892940b0a4590.txt").read_text(encoding="utf-8")
+    words = " ".join(text.split()) + " "
+    inputs = {"one line of 1 MB": (words * (1_000_000 // len(words) + 1))[:1_000_000],
+              "one line of 10 MB": (words * (10_000_000 // len(words) + 1))[:10_000_000],
+              "a 50 MB file (the practice plan 130 times)": text * 130}
+    out = []
+    for name, content in inputs.items():
+        path = folder / "long.txt"
+        path.write_text(content, encoding="utf-8")
+        start = time.perf_counter()
+        extract_document(path)
+        out.append((name, path.stat().st_size, time.perf_counter() - start))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--stages", action="store_true", help="also print time per stage")
+    parser.add_argument("--long", action="store_true", help="only time very long inputs")
     args = parser.parse_args()
+    if args.long:
+        import tempfile
+
+        load = os.getloadavg()
+        print(f"long inputs (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}):")
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, size, seconds in long_inputs(Path(tmp)):
+                print(f"  {name:<44} {size / 1e6:6.1f} MB  {seconds:6.2f} s  {size / 1e6 / seconds:5.2f} MB/s")
+        return
     files = sorted(SOURCES.glob("*.txt"))
     size = sum(f.stat().st_size for f in files)
     load = os.getloadavg()

@@ -69,9 +69,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     log_path = new_log_path(target / "logs", "refresh")
     print(f"refresh: {len(settings.source_files(sources))} documents in {sources}; full log: {log_path}"
           + (" (shown below)" if args.verbose else ""), flush=True)
+    for name, reason in settings.skipped_source_files(sources):
+        print(f"skipped: {name}: {reason}", flush=True)
     try:
         with LogCapture(log_path, verbose=args.verbose) as console:
-            runs = run_refresh(sources, target, log=console.say, progress=console.progress)
+            runs = run_refresh(sources, target, log=console.say, progress=console.progress,
+                               accept_shrink=set(args.accept_shrink))
     except RefreshBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -100,7 +103,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     from .publish import published_path
-    from .sql import SqlError, connect_published, interactive, render, run_query
+    from .sql import Interrupted, SqlError, connect_published, interactive, render, run_query
 
     target = Path(args.warehouse) if args.warehouse else default_warehouse()
     try:
@@ -113,6 +116,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
             return interactive(con, args.format)
         try:
             render(*run_query(con, args.query), args.format)
+        except Interrupted as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 130
         except SqlError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -185,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     rf.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
     rf.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
     rf.add_argument("-v", "--verbose", action="store_true", help="show the full Dagster and dbt logs too")
+    rf.add_argument("--accept-shrink", metavar="FILE", action="append", default=[],
+                    help="publish FILE even though it lacks tables or rows its published load has "
+                         "(recorded in raw.loads); without it such a load is blocked")
     st = command("status", "which documents are loaded, when, and with what outcome", cmd_status)
     st.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
     st.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")

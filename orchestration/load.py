@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import time
 import uuid
 from dataclasses import dataclass
@@ -197,12 +198,24 @@ def file_sha256(path: Path) -> str:
 
 
 def read_catalogue(sources: Path) -> dict[str, dict[str, str]]:
-    """sources/catalogue.csv: title, publisher and date of each document (optional)."""
+    """sources/catalogue.csv: title, publisher and date of each document (optional). Read as
+    a spreadsheet program saves it too: UTF-8 with or without a byte order mark, or cp1252;
+    commas or semicolons. A catalogue without a ``file`` column is an error that says so."""
     path = Path(sources) / "catalogue.csv"
     if not path.exists():
         return {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {row["file"]: row for row in csv.DictReader(fh)}
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if rows and "file" not in rows[0]:
+        raise LoadError(f"{path}: no 'file' column (the header is {first.strip()[:120]!r}); "
+                        "expected file,title,publisher,date")
+    return {row["file"].strip(): row for row in rows if row.get("file")}
 
 
 PUBLISHED_HASHES_SQL = """
@@ -304,11 +317,16 @@ def stage_document(db_path: Path, path: Path, run_id: str | None = None,
     sha = file_sha256(path)
     con = connect(db_path)
     try:
-        if not force and published_sha256(con, path.name) == sha:
-            return StageResult(path.name, sha, None, True, seconds=time.perf_counter() - started)
-        load_id = f"{path.stem}-{uuid.uuid4().hex[:12]}"
-        started_at = _now()
-        result = extract_document(path)
+        unchanged = not force and published_sha256(con, path.name) == sha
+    finally:
+        con.close()  # DuckDB's write lock is not held while the document is extracted
+    if unchanged:
+        return StageResult(path.name, sha, None, True, seconds=time.perf_counter() - started)
+    load_id = f"{path.stem}-{uuid.uuid4().hex[:12]}"
+    started_at = _now()
+    result = extract_document(path)
+    con = connect(db_path)
+    try:
         if result.error is not None:
             con.execute(
                 "insert into raw.loads (load_id, file, sha256, size_bytes, status, extractor_version,"
@@ -410,5 +428,67 @@ def load_cells(db_path: Path, load_id: str) -> pd.DataFrame:
     try:
         return con.execute("select * from raw.cells where load_id = ? order by table_id, row_index, "
                            "col_index", [load_id]).df()
+    finally:
+        con.close()
+
+
+#: a table's key across two loads of one document: captioned tables by their number (and
+#: which occurrence of it), uncaptioned blocks by their caption; line numbers may move
+_TABLE_KEYS_SQL = """
+select table_id, caption_line,
+       coalesce('Tabel ' || table_number, left(caption, 80)) as name,
+       row_number() over (partition by coalesce('Tabel ' || table_number, left(caption, 80))
+                          order by caption_line) as occurrence
+from raw.tables where load_id = ?
+"""
+
+
+def shrinkage(db_path: Path, load_id: str, limit: int = 12) -> list[str]:
+    """What a staged load lacks that the document's published load has: whole tables (by
+    number, or caption for blocks), and rows of a table (by geography code, else label).
+    Empty when nothing went missing or the document was never published."""
+    con = connect(db_path)  # the checks' process also writes: one configuration per file
+    try:
+        row = con.execute("select l.file, d.load_id from raw.loads l left join raw.documents d using (file) "
+                          "where l.load_id = ?", [load_id]).fetchone()
+        if row is None or row[1] is None or row[1] == load_id:
+            return []
+        old_id = row[1]
+        tables = {lid: {(name, occ): (tid, line) for tid, line, name, occ in
+                        con.execute(_TABLE_KEYS_SQL, [lid]).fetchall()} for lid in (old_id, load_id)}
+        rows, names = {}, {}
+        for lid in (old_id, load_id):
+            for tid, key, name in con.execute(
+                    "select table_id, coalesce(geo_code, row_label), any_value(coalesce(geo_name, row_label)) "
+                    "from raw.cells where load_id = ? and value is not null group by all", [lid]).fetchall():
+                rows.setdefault((lid, tid), set()).add(key)
+                names[key] = name
+        counts = dict(con.execute("select load_id, count(*) from raw.cells where load_id in (?, ?) "
+                                  "and value is not null group by load_id", [old_id, load_id]).fetchall())
+    finally:
+        con.close()
+    old, new = tables[old_id], tables[load_id]
+    findings = []
+    for key, (tid, line) in sorted(old.items(), key=lambda kv: kv[1][1]):
+        name = key[0] + (f" (its {key[1]}. occurrence)" if key[1] > 1 else "")
+        if key not in new:
+            findings.append(f"{name} (line {line} in the published load) is gone")
+            continue
+        lost = rows.get((old_id, tid), set()) - rows.get((load_id, new[key][0]), set())
+        if lost:
+            shown = ", ".join(sorted(str(names[k]) for k in lost)[:8]) + (", ..." if len(lost) > 8 else "")
+            findings.append(f"{name}: {len(lost)} of {len(rows[(old_id, tid)])} rows are gone ({shown})")
+    if findings:
+        findings.insert(0, f"{len(findings)} loss(es): {counts.get(old_id, 0)} figures published, "
+                           f"{counts.get(load_id, 0)} in this load")
+    return findings[:limit + 1]
+
+
+def accept_shrink(db_path: Path, load_id: str, findings: list[str]) -> None:
+    """Record on the load that the user accepted what it lacks (``refresh --accept-shrink``)."""
+    con = connect(db_path)
+    try:
+        con.execute("update raw.loads set message = ? where load_id = ?",
+                    ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id])
     finally:
         con.close()

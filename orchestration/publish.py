@@ -72,11 +72,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def sql_string(value) -> str:
+    """A SQL string literal (for the statements that take no parameters: ATTACH, COPY ... TO);
+    a path with an apostrophe ("/data/Region's") stays one string."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def copy_database(con, target: Path) -> None:
     """Copy the database of ``con`` (every schema, table, view and macro) into a new file
     written in ``PUBLISHED_STORAGE_VERSION``, which older DuckDB clients can open."""
     source = con.execute("select current_database()").fetchone()[0]
-    con.execute(f"attach '{target}' as published_copy (storage_version '{PUBLISHED_STORAGE_VERSION}')")
+    con.execute(f"attach {sql_string(target)} as published_copy "
+                f"(storage_version '{PUBLISHED_STORAGE_VERSION}')")
     try:
         con.execute(f'copy from database "{source}" to published_copy')
     finally:
@@ -90,10 +97,20 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
     build = settings.database_path(warehouse)
     now = datetime.now(timezone.utc)
     publish_id = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    for stale in warehouse.glob(f".{PUBLISHED_NAME}-*.tmp"):
+    for stale in warehouse.glob(f".{PUBLISHED_NAME}-*.tmp*"):
         stale.unlink(missing_ok=True)  # left by a publish that was killed
     tmp = warehouse / f".{PUBLISHED_NAME}-{publish_id}.tmp"
 
+    try:
+        return _publish(warehouse, build, tmp, publish_id, now, report, start)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed publish leaves nothing behind
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        raise
+
+
+def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: datetime, report: bool,
+             start: float) -> PublishResult:
     con = loadmod.connect(build)  # waits while another writer holds the build file
     try:
         copy_database(con, tmp)
@@ -120,7 +137,7 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
         parquet_dir = parquet_root / publish_id
         parquet_dir.mkdir(parents=True, exist_ok=True)
         for t in tables:
-            pub.execute(f"copy marts.{t} to '{parquet_dir / (t + '.parquet')}' (format parquet)")
+            pub.execute(f"copy marts.{t} to {sql_string(parquet_dir / (t + '.parquet'))} (format parquet)")
         pub.execute("checkpoint")
     finally:
         pub.close()
@@ -141,13 +158,20 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
 
 
 def current_publish_id(warehouse: Path | None = None) -> str | None:
+    """The publish id of the published copy; None when there is none, or it cannot be read
+    (damaged, cut short): the next refresh then publishes it again from the build file."""
     path = published_path(warehouse)
     if not path.exists():
         return None
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
     try:
         return con.execute("select publish_id from meta.publish").fetchone()[0]
+    except duckdb.Error:
+        return None
     finally:
         con.close()

@@ -55,6 +55,26 @@ def _events(result, event_type: str) -> list:
     return [e for e in result.all_events if e.event_type == kind]
 
 
+def _as_uri(url: str) -> str:
+    """A file URL with its spaces and quotes escaped, so that it stays one word on a line."""
+    return Path(url.removeprefix("file://")).as_uri() if url.startswith("file://") else url
+
+
+def _failure_reason(event) -> str:
+    """A failed step's reason in words: the message of the Failure the asset raised (a
+    LoadError naming file and line), else the error's own first line."""
+    data = event.event_specific_data
+    user = getattr(data, "user_failure_data", None)
+    if user is not None and user.description:
+        return user.description
+    error = getattr(data, "error", None)
+    while error is not None and error.cause is not None and "dagster" in error.cls_name.lower():
+        error = error.cause  # Dagster's wrapper around the user code's error
+    if error is not None:
+        return f"{error.cls_name}: {error.message.strip().splitlines()[0] if error.message.strip() else ''}"
+    return event.message
+
+
 def _outcome(result) -> tuple[str, str]:
     import dagster as dg
 
@@ -65,12 +85,14 @@ def _outcome(result) -> tuple[str, str]:
     mats = {e.asset_key.path[-1] for e in _events(result, "ASSET_MATERIALIZATION")}
     warn_text = "; warnings: " + ", ".join(c.check_name for c in warned) if warned else ""
     if blocking:
-        page = blocking[0].metadata.get("data_docs")
-        where = f"; GX page: {page.value}" if page is not None and page.value else ""
+        pages = [c.metadata["data_docs"].value for c in blocking if "data_docs" in c.metadata]
+        where = f"; GX page: {_as_uri(pages[0])}" if pages and pages[0] else ""
+        # a check that is not a GX suite says what it found in its description
+        said = "".join(f"; {c.description}" for c in blocking if not c.check_name.startswith("gx_") and c.description)
         return "blocked", ("blocking checks failed: " + ", ".join(c.check_name for c in blocking)
-                           + warn_text + where)
+                           + said + warn_text + where)
     if not result.success:
-        failures = [e.message for e in _events(result, "STEP_FAILURE")]
+        failures = [_failure_reason(e) for e in _events(result, "STEP_FAILURE")]
         return "failed", (failures[0] if failures else "run failed")
     if "published_document" in mats:
         return "published", f"{len(checks)} checks ran{warn_text}"
@@ -116,7 +138,7 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=
 
         if current_publish_id(Path(warehouse)) is None:
             result = publish(Path(warehouse))
-            log(f"published {result.publish_id} (there was no published copy)")
+            log(f"published {result.publish_id} (the published copy was missing or could not be read)")
         return None
     import dagster as dg
 
@@ -147,7 +169,8 @@ class RefreshBusy(Exception):
     """Another refresh holds the warehouse folder."""
 
 
-def run_refresh(sources: Path, warehouse: Path, log=print, progress=None) -> list[DocumentRun]:
+def run_refresh(sources: Path, warehouse: Path, log=print, progress=None,
+                accept_shrink: set[str] = frozenset()) -> list[DocumentRun]:
     """One refresh at a time per warehouse folder (a lock file); raises RefreshBusy.
     ``log`` gets one line per document and one for the marts; ``progress(label, step, steps)``
     (a context manager) is entered around each long step."""
@@ -159,21 +182,59 @@ def run_refresh(sources: Path, warehouse: Path, log=print, progress=None) -> lis
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise RefreshBusy(f"another refresh is running on {warehouse}") from exc
-        return _run_refresh(sources, warehouse, log, progress or _no_progress)
+        return _run_refresh(sources, warehouse, log, progress or _no_progress, set(accept_shrink))
 
 
 def _no_progress(label: str, step: int | None = None, steps: int | None = None):
     return nullcontext()
 
 
-def _run_refresh(sources: Path, warehouse: Path, log, progress) -> list[DocumentRun]:
+#: a file changed this recently may still be being written (a copy in progress, a download)
+SETTLE_SECONDS = 2.0
+
+
+def wait_until_written(path: Path, settle: float = SETTLE_SECONDS, limit: float = 120.0) -> None:
+    """Wait while a file is still changing: until its size and modification time have stayed
+    the same for ``settle`` seconds (at most ``limit`` seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = path.stat()
+        age = time.time() - before.st_mtime
+        if age >= settle:
+            return
+        time.sleep(settle - age)
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+            return
+
+
+def fail_stale_runs(instance) -> int:
+    """Runs a killed `warehouse refresh` left STARTED (or STARTING) would keep Dagster's queue
+    (one run at a time) from launching anything. A refresh holds the folder's lock, so no run
+    of an earlier refresh is alive: each is marked failed. Runs the daemon launched (sensors,
+    schedule) are left to Dagster."""
+    import dagster as dg
+
+    runs = instance.get_runs(filters=dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+        tags={"trigger": _RUN_OPTIONS["tags"]["trigger"]}))
+    for run in runs:
+        instance.report_run_failed(run, message="left running by a `warehouse refresh` that was killed; "
+                                                "marked failed by the next refresh")
+    return len(runs)
+
+
+def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: set[str]) -> list[DocumentRun]:
     home = prepare_environment(sources, warehouse)
     import dagster as dg
 
-    from .defs.documents import document_definitions, documents
+    from .defs.documents import ACCEPT_SHRINK_TAG, document_definitions, documents
 
     files = settings.source_files(Path(sources))
     instance = dg.DagsterInstance.get()
+    stale = fail_stale_runs(instance)
+    if stale:
+        log(f"{stale} run(s) left started by a refresh that was killed: marked failed")
     known = set(instance.get_dynamic_partitions(documents.name))
     new = [f.name for f in files if f.name not in known]
     if new:
@@ -184,7 +245,11 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress) -> list[Document
     for i, f in enumerate(files, 1):
         start = time.perf_counter()
         with progress(f"{f.name}: extract, load, validate", i, len(files)):
-            result = job.execute_in_process(instance=instance, partition_key=f.name, **_RUN_OPTIONS)
+            options = _RUN_OPTIONS
+            if f.name in accept_shrink:  # the user accepts that this load lacks tables or rows
+                options = {**_RUN_OPTIONS, "tags": {**_RUN_OPTIONS["tags"], ACCEPT_SHRINK_TAG: "true"}}
+            wait_until_written(f)
+            result = job.execute_in_process(instance=instance, partition_key=f.name, **options)
         outcome, detail = _outcome(result)
         run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
         out.append(run)

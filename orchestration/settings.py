@@ -28,11 +28,35 @@ def dagster_home(warehouse: Path | None = None) -> Path:
     return (warehouse or warehouse_dir()) / "dagster"
 
 
+def _skip_reason(path: Path) -> str | None:
+    """Why a file of a sources folder is not a document (None: it is one)."""
+    if path.name.startswith("._"):
+        return "macOS resource fork (._ file)"
+    if path.name.startswith("."):
+        return "hidden file"
+    if path.is_symlink() and not path.exists():
+        return "link to a file that does not exist"
+    if not path.is_file():
+        return "not a file"
+    if path.suffix.lower() not in SOURCE_SUFFIXES:
+        return f"not a text document ({path.suffix or 'no extension'}; documents end in .txt)"
+    return None
+
+
 def source_files(folder: Path) -> list[Path]:
-    """The documents of a sources folder, by name."""
+    """The documents of a sources folder, by name: text files (.txt, any case), not hidden."""
     if not Path(folder).is_dir():
         return []
-    return sorted(f for f in Path(folder).iterdir() if f.is_file() and f.suffix in SOURCE_SUFFIXES)
+    return sorted(f for f in Path(folder).iterdir() if _skip_reason(f) is None)
+
+
+def skipped_source_files(folder: Path) -> list[tuple[str, str]]:
+    """(name, reason) of each entry of a sources folder that is not a document, but for
+    catalogue.csv, the folder's own list of titles."""
+    if not Path(folder).is_dir():
+        return []
+    return sorted((f.name, reason) for f in Path(folder).iterdir()
+                  if f.name != "catalogue.csv" and (reason := _skip_reason(f)) is not None)
 
 
 DBT_DIR = PROJECT_ROOT / "dbt_project"

@@ -27,10 +27,20 @@ class SqlError(Exception):
     pass
 
 
+#: what an analyst's connection may do: read the published file, nothing else. No COPY TO,
+#: no ATTACH, no reading or writing other files, no extensions, and no way to change that
+#: from SQL (BI tools get the same with these two settings: see the README)
+READ_ONLY_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+
+
+class Interrupted(SqlError):
+    """Ctrl-C while a statement ran: the statement is cancelled."""
+
+
 def connect_published(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise SqlError(f"no published warehouse at {path}: run `./dev refresh` first")
-    return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
 
 
 def _plain(v):
@@ -75,11 +85,23 @@ def run_query(con: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], li
         if rel.description is None:
             return [], []
         return [d[0] for d in rel.description], rel.fetchall()
+    except KeyboardInterrupt as exc:
+        con.interrupt()
+        raise Interrupted("interrupted (Ctrl-C): the statement was cancelled") from exc
+    except RuntimeError as exc:  # how DuckDB reports a statement that Ctrl-C cancelled
+        if "interrupted" not in str(exc).lower():
+            raise
+        raise Interrupted("interrupted (Ctrl-C): the statement was cancelled") from exc
     except duckdb.Error as exc:
         message = str(exc).strip()
         if "read-only" in message or "read only" in message:
             raise SqlError("the published warehouse is read-only: statements that write are refused "
                            f"({message.splitlines()[0]})") from exc
+        if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
+            raise SqlError("the published warehouse reads its own tables only: no files, no ATTACH, "
+                           f"no settings ({message.splitlines()[0]})") from exc
+        if isinstance(exc, duckdb.InterruptException):
+            raise Interrupted("interrupted (Ctrl-C): the statement was cancelled") from exc
         raise SqlError(message) from exc
 
 

@@ -24,10 +24,16 @@ from orchestration.publish import current_publish_id
 PROSE_DOC = "002_a15994a133d0f63f.txt"
 
 
+def _written_a_minute_ago(path) -> None:
+    t = time.time() - 60
+    os.utime(path, (t, t))
+
+
 def test_sensor_requests_new_and_changed_documents_only(tmp_path, monkeypatch):
     src, wh = tmp_path / "sources", tmp_path / "warehouse"
     src.mkdir()
     shutil.copy(SOURCES / REGIONER_DR, src / REGIONER_DR)
+    _written_a_minute_ago(src / REGIONER_DR)
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(src))
     monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
     with dg.instance_for_test() as instance:
@@ -43,6 +49,11 @@ def test_sensor_requests_new_and_changed_documents_only(tmp_path, monkeypatch):
         # a changed file is requested again, keyed by its new content
         (src / REGIONER_DR).write_text((src / REGIONER_DR).read_text(encoding="utf-8") + "\nTillæg\n",
                                        encoding="utf-8")
+        # just written: it may still be being copied, so it waits a tick
+        settling = sources_sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(settling, dg.SkipReason)
+        assert f"{REGIONER_DR} changed in the last 10 s: next tick" in settling.skip_message
+        _written_a_minute_ago(src / REGIONER_DR)
         changed = sources_sensor(dg.build_sensor_context(instance=instance))
         (req,) = changed.run_requests
         assert req.partition_key == REGIONER_DR

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 import subprocess
 import sys
 
@@ -36,7 +37,8 @@ def _run_logs(home, run_id) -> str:
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
     base = tmp_path_factory.mktemp("refresh")
-    sources, warehouse = base / "sources", base / "warehouse"
+    # an apostrophe in the path: every statement must take it as data (parameters, quoting)
+    sources, warehouse = base / "sources", base / "Region's warehouse"
     sources.mkdir()
     for path in SOURCES.iterdir():
         shutil.copy(path, sources / path.name)
@@ -66,7 +68,8 @@ def test_refresh_loads_every_cell_with_passing_checks(refreshed):
     for e in checks:
         data = e.dagster_event.event_specific_data
         by_check.setdefault(data.check_name, []).append(data.passed)
-    assert set(by_check) == {"gx_structure", "gx_domain", "gx_totals_add_up", "gx_udvikling_matches", "gx_complete"}
+    assert set(by_check) == {"gx_structure", "gx_domain", "gx_totals_add_up", "gx_udvikling_matches", "gx_complete",
+                             "load_not_shrunk"}
     assert all(all(v) for k, v in by_check.items() if k != "gx_udvikling_matches")
     assert (warehouse / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
 
@@ -125,7 +128,7 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     assert f"{KKR}: blocked" in third.stdout and "gx_totals_add_up" in third.stdout
     assert "gx_complete" in third.stdout
     # the line links the failing validation's own Data Docs page (it renders offline)
-    page = third.stdout.split("GX page: file://")[1].split()[0]
+    page = unquote(third.stdout.split("GX page: file://")[1].split()[0])
     assert "/data_docs/local_site/validations/" in page and Path(page).exists()
     assert "marts not rebuilt: 1 document(s) blocked" in third.stdout
     logs = "\n".join(_run_logs(warehouse / "dagster", r.run_id) for r in
@@ -185,3 +188,59 @@ def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
         undocumented += [f"{uid}.{col}" for col in node["columns"]
                          if not doc["columns"].get(col, {}).get("description")]
     assert len(catalog["nodes"]) == 18 and undocumented == []
+
+
+def test_a_bad_file_fails_with_its_reason_in_words_and_skipped_files_are_named(refreshed):
+    sources, warehouse, _ = refreshed
+    bad = {"005_tom.txt": b"  \n\n", "006_pdf.txt": b"%PDF-1.7\n1 0 obj\n"}
+    for name, data in bad.items():
+        (sources / name).write_bytes(data)
+    (sources / "._001_c6a00e9dc1fa19c5.txt").write_bytes(b"\x00\x05\x16\x07Mac OS X")
+    (sources / "plan.pdf").write_bytes(b"%PDF-1.7\n")
+    try:
+        proc = refresh_cli(sources, warehouse)
+    finally:
+        for name in [*bad, "._001_c6a00e9dc1fa19c5.txt", "plan.pdf"]:
+            (sources / name).unlink()
+    assert proc.returncode == 1
+    lines = {ln.split(": ")[0].split("] ")[-1]: ln for ln in proc.stdout.splitlines()}
+    assert "failed" in lines["005_tom.txt"] and "005_tom.txt: empty file: no text to extract" in lines["005_tom.txt"]
+    assert "006_pdf.txt:1: a PDF file, not text" in lines["006_pdf.txt"]
+    assert "Execution of step" not in proc.stdout
+    assert "skipped: ._001_c6a00e9dc1fa19c5.txt: macOS resource fork (._ file)" in proc.stdout
+    assert "skipped: plan.pdf: not a text document (.pdf; documents end in .txt)" in proc.stdout
+
+
+def test_a_truncated_document_is_blocked_until_its_loss_is_accepted(refreshed):
+    """A copy of the practice plan cut after 3 of Tabel 29's rows (a cut-off download, a file
+    half-copied): blocked, naming what went missing; published only with --accept-shrink."""
+    sources, warehouse, _ = refreshed
+    db = warehouse / "warehouse.duckdb"
+    original = (SOURCES / KKR).read_text(encoding="utf-8")
+    (sources / KKR).write_text(original, encoding="utf-8")
+    restored = refresh_cli(sources, warehouse)  # the earlier tests left a corrupted copy (never published)
+    assert f"{KKR}: unchanged" in restored.stdout, restored.stdout
+    published = _query(db, f"select load_id from raw.documents where file = '{KKR}'")
+    cut = original[:original.index("Jammerbugt 8.822.282 kr.")]
+    (sources / KKR).write_text(cut, encoding="utf-8")
+    blocked = refresh_cli(sources, warehouse)
+    assert blocked.returncode == 1
+    (line,) = [ln for ln in blocked.stdout.splitlines() if f"{KKR}: blocked" in ln]
+    assert "load_not_shrunk" in line and "lacks what its published load has" in line
+    assert ("Tabel 29: 9 of 12 rows are gone (Aalborg, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, "
+            "Region Nordjylland, Thisted, ...)") in line
+    assert "Tabel 30 (line 7159 in the published load) is gone" in line
+    assert _query(db, f"select load_id from raw.documents where file = '{KKR}'") == published
+    # the user says the loss is meant: published, and the load says so
+    accepted = warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse),
+                             "--accept-shrink", KKR)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    ((status, message),) = _query(db, f"select l.status, l.message from raw.documents d join raw.loads l "
+                                      f"using (load_id) where d.file = '{KKR}'")
+    assert status == "published" and message.startswith("shrink accepted by the user: ")
+    assert "Tabel 29: 9 of 12 rows are gone" in message
+    # and the whole document again: nothing lost, published without a word
+    (sources / KKR).write_text(original, encoding="utf-8")
+    again = refresh_cli(sources, warehouse)
+    assert again.returncode == 0 and f"{KKR}: published" in again.stdout
+    assert _query(db, f"select count(*) from raw.current_cells where file = '{KKR}'") == [(2942,)]

@@ -103,6 +103,34 @@ def test_warehouse_sql_formats_and_refuses_writes(served):
     assert typo.returncode == 1 and 'Did you mean "mart_udgift_pr_patient"' in typo.stderr
 
 
+def test_warehouse_sql_reads_the_warehouse_only_and_ctrl_c_cancels(served, tmp_path):
+    _, warehouse = served
+    published = warehouse / "published.duckdb"
+    before = _sha(published)
+    hostile = {
+        f"copy marts.dim_region to '{tmp_path / 'out.csv'}'": "no files",
+        f"copy marts.dim_region to '{published}' (format parquet)": "no files",
+        f"attach '{warehouse / 'warehouse.duckdb'}' as w (read_only false)": "no ATTACH",
+        "select * from read_csv('/etc/passwd')": "no files",
+        "select * from read_text('/etc/hostname')": "no files",
+        "set enable_external_access = true": "no settings",
+        "install httpfs": "no files",
+    }
+    for statement, says in hostile.items():
+        proc = warehouse_cli("sql", "--warehouse", str(warehouse), statement)
+        assert proc.returncode == 1 and "reads its own tables only" in proc.stderr and says in proc.stderr, \
+            (statement, proc.stderr)
+    assert not (tmp_path / "out.csv").exists() and _sha(published) == before
+    # Ctrl-C cancels a runaway statement at once
+    slow = subprocess.Popen(_cmd("sql", "--warehouse", str(warehouse),
+                                 "select count(distinct (i * 7919) % 1000000007) from range(3000000000) t(i)"),
+                            cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    slow.send_signal(signal.SIGINT)
+    _, err = slow.communicate(timeout=60)
+    assert slow.returncode == 130 and "interrupted (Ctrl-C)" in err
+
+
 def test_interactive_sql_on_a_terminal_keeps_history_between_sessions(served, tmp_path):
     """On a terminal (a pseudo-terminal here) the shell edits lines with readline and keeps a
     history file, so yesterday's statements come back with the arrow keys."""
@@ -409,8 +437,33 @@ def test_refresh_killed_mid_way_leaves_the_published_copy_and_the_next_one_succe
     con = duckdb.connect(str(published), read_only=True)
     assert con.execute("select count(*) from marts.mart_udgift_pr_patient").fetchone()[0] > 300
     con.close()
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
+    started = [r.run_id for r in instance.get_runs() if r.status == dg.DagsterRunStatus.STARTED]
+    assert started  # the killed refresh's transform run
     after = refresh_cli(sources, warehouse)
     assert after.returncode == 0, after.stdout[-2000:] + after.stderr[-2000:]
     assert "marts: built" in after.stdout
+    # the next refresh marked the killed one's runs failed: nothing is left STARTED
+    assert f"{len(started)} run(s) left started by a refresh that was killed: marked failed" in after.stdout
+    instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
+    assert all(instance.get_run_by_id(r).status == dg.DagsterRunStatus.FAILURE for r in started)
     new_ids = _publish_ids(published)
     assert len(new_ids) == 1 and new_ids != before_ids
+
+
+def test_a_damaged_published_copy_is_repaired_by_the_next_refresh(served):
+    sources, warehouse = served
+    published = warehouse / "published.duckdb"
+    data = published.read_bytes()
+    published.write_bytes(data[:len(data) // 3])  # cut short (a full disk, a bad copy)
+    proc = refresh_cli(sources, warehouse)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "(the published copy was missing or could not be read)" in proc.stdout
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.dim_kommune").fetchone()[0] == 11
+    finally:
+        con.close()
+    assert not list(warehouse.glob(".published.duckdb-*"))  # no temp files left

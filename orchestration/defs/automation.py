@@ -1,5 +1,6 @@
 """When refreshes run: a sensor on the sources folder and a daily schedule (off by default)."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -7,6 +8,10 @@ import dagster as dg
 from .. import load as loadmod
 from .. import settings
 from .documents import documents, refresh_document_job
+
+
+#: a file changed more recently than this may still be being written: it waits a tick
+SETTLE_SECONDS = 10.0
 
 
 def _published_hashes(db: Path) -> dict[str, str] | None:
@@ -37,7 +42,10 @@ def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
     known = set(context.instance.get_dynamic_partitions(documents.name))
     new = [f.name for f in files if f.name not in known]
     requests = []
+    settling = [f.name for f in files if time.time() - f.stat().st_mtime < SETTLE_SECONDS]
     for f in files:
+        if f.name in settling:
+            continue  # still being written (a copy or download in progress): next tick
         sha = loadmod.file_sha256(f)
         if published.get(f.name) != sha:
             # run_key: one run per file content and extractor version; a rejected version is not
@@ -46,7 +54,8 @@ def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
             requests.append(dg.RunRequest(partition_key=f.name, run_key=run_key,
                                           tags={"trigger": "sources_sensor"}))
     if not requests and not new:
-        return dg.SkipReason(f"{len(files)} documents, none new or changed")
+        wait = f"; {', '.join(settling)} changed in the last {SETTLE_SECONDS:g} s: next tick" if settling else ""
+        return dg.SkipReason(f"{len(files)} documents, none new or changed{wait}")
     return dg.SensorResult(run_requests=requests,
                            dynamic_partitions_requests=[documents.build_add_request(new)] if new else [])
 

@@ -165,6 +165,36 @@ def _make_check(check_name: str, suite: str):
 
 gx_checks = [_make_check(name, suite) for name, suite in CHECKS.items()]
 
+#: the run tag `warehouse refresh --accept-shrink FILE` sets on that document's run
+ACCEPT_SHRINK_TAG = "warehouse/accept_shrink"
+
+
+@dg.asset_check(asset=staged_document, name="load_not_shrunk", blocking=True, partitions_def=documents,
+                description="A new load of a published document has every table and every row of the "
+                            "load it replaces (a cut-off or half-copied file is blocked); "
+                            "`warehouse refresh --accept-shrink FILE` accepts a loss that is meant.")
+def load_not_shrunk(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    file = context.partition_key
+    latest = loadmod.load_of_run(warehouse.db, file, context.run.run_id)
+    if latest is None:
+        return dg.AssetCheckResult(passed=False, description=f"{file}: this run staged no load to compare")
+    findings = loadmod.shrinkage(warehouse.db, latest[0])
+    if not findings:
+        return dg.AssetCheckResult(passed=True, description=f"{file}: nothing of the published load is missing")
+    text = f"{file} lacks what its published load has: " + "; ".join(findings)
+    if context.run.tags.get(ACCEPT_SHRINK_TAG) == "true":
+        loadmod.accept_shrink(warehouse.db, latest[0], findings)
+        context.log.warning(f"{text} (accepted with --accept-shrink)")
+        return dg.AssetCheckResult(passed=True, description=f"accepted with --accept-shrink: {text}"[:2000],
+                                   metadata={"accepted": True, "losses": len(findings) - 1})
+    context.log.error(text)
+    loadmod.reject_load(warehouse.db, latest[0], text)
+    return dg.AssetCheckResult(passed=False, description=text[:2000],
+                               metadata={"accepted": False, "losses": len(findings) - 1})
+
+
+document_checks = [*gx_checks, load_not_shrunk]
+
 refresh_document_job = dg.define_asset_job(
     "refresh_document", selection=dg.AssetSelection.assets(staged_document, published_document),
     description="Extract, stage, validate (GX) and publish one document of sources/.",
@@ -175,5 +205,5 @@ refresh_document_job = dg.define_asset_job(
 def document_definitions() -> dg.Definitions:
     """Only the document assets, checks and job: what a refresh needs when no marts are built
     (importing dbt costs a second). The full set is orchestration.definitions.defs."""
-    return dg.Definitions(assets=[staged_document, published_document], asset_checks=gx_checks,
+    return dg.Definitions(assets=[staged_document, published_document], asset_checks=document_checks,
                           jobs=[refresh_document_job], resources={"warehouse": WarehouseResource()})

@@ -13,6 +13,7 @@ The stages, in order:
 """
 from __future__ import annotations
 
+import codecs
 import re
 from itertools import compress
 from pathlib import Path
@@ -28,12 +29,28 @@ from .settings import DEFAULT, ExtractionSettings
 from .tables import TableBuilder, table_unit
 
 
+#: byte order marks and their encodings, longest first
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
-    """Decode a document. Binary and empty files are refused; non-UTF-8 text is read as
-    cp1252 with a warning naming the first undecodable line."""
+    """Decode a document. A byte order mark says the encoding (UTF-8, UTF-16, UTF-32); PDF,
+    binary and empty files are refused; other text that is not UTF-8 is read as cp1252 with a
+    warning naming the first undecodable line."""
     name = path.name
     if not data.strip():
         raise ExtractionError(name, "empty file: no text to extract")
+    for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM begins with UTF-16's
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding, []
+            except UnicodeDecodeError as exc:
+                raise ExtractionError(name, f"starts with a {encoding} byte order mark but is not "
+                                            f"valid {encoding} (byte {exc.start})") from exc
+    if data.startswith(b"%PDF-"):
+        raise ExtractionError(name, "a PDF file, not text: extract its text layer first "
+                                    "(pdftotext -layout FILE.pdf FILE.txt)", 1)
     if b"\x00" in data[:65536]:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         raise ExtractionError(name, "binary file (NUL bytes): not a text document", line)
