@@ -80,7 +80,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         return 3
     db = settings.database_path(target)
     counts = {o: sum(1 for r in runs if r.outcome == o)
-              for o in ("published", "unchanged", "blocked", "failed", "built")}
+              for o in ("published", "unchanged", "blocked", "failed", "duplicate", "built")}
     print(f"refresh done in {time.perf_counter() - start:.1f} s: "
           + ", ".join(f"{n} {o}" if o != "built" else "marts built" for o, n in counts.items() if n)
           + f"; warehouse: {db}")
@@ -88,7 +88,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if bad:
         print(f"quarantined: {', '.join(r.file for r in bad)}: readers keep the last published load of each "
               f"(see `warehouse status`, and {log_path})", file=sys.stderr)
-    return 1 if bad else 0
+    return 1 if bad or counts["duplicate"] else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:

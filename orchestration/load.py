@@ -492,3 +492,70 @@ def accept_shrink(db_path: Path, load_id: str, findings: list[str]) -> None:
                     ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id])
     finally:
         con.close()
+
+
+def published_documents(db_path: Path) -> dict[str, str]:
+    """file -> SHA-256 of every published document (whatever extractor made it)."""
+    if not Path(db_path).exists():
+        return {}
+    con = connect(db_path)
+    try:
+        return dict(con.execute("select file, sha256 from raw.documents").fetchall())
+    finally:
+        con.close()
+
+
+def retire_document(db_path: Path, file: str, reason: str) -> str | None:
+    """Take a document out of the warehouse (its file left the sources folder): its rows leave
+    the current views, and so the marts at the next build; its load stays in raw.loads,
+    marked ``retired`` with the reason. Returns the retired load id."""
+    con = connect(db_path)
+    try:
+        con.execute("begin transaction")
+        try:
+            row = con.execute("select load_id from raw.documents where file = ?", [file]).fetchone()
+            if row is None:
+                con.execute("rollback")
+                return None
+            for table in _DATA_TABLES:
+                con.execute(f"delete from {table} where file = ?", [file])
+            con.execute("delete from raw.documents where file = ?", [file])
+            con.execute("update raw.loads set status = 'retired', finished_at = ?, message = ? where load_id = ?",
+                        [_now(), reason, row[0]])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        return row[0]
+    finally:
+        con.close()
+
+
+@dataclass
+class SourcesPlan:
+    """What a refresh does with a sources folder before it loads anything."""
+    load: list[Path]  # the documents to load (one per distinct content)
+    duplicates: dict[str, str]  # file -> the file with the same content that is loaded
+    renamed: dict[str, str]  # published file no longer in sources -> its new name (same content)
+    retired: list[str]  # published files no longer in sources (content not there either)
+
+
+def plan_sources(files: list[Path], published: dict[str, str]) -> SourcesPlan:
+    """Match the folder against the published documents by name and content: the same
+    content under two names is loaded once (the published name, else the first name); a
+    published document whose file is gone is renamed where its content is there under a new
+    name, and retired otherwise."""
+    shas = {f.name: file_sha256(f) for f in files}
+    keep: dict[str, str] = {}  # sha -> file loaded
+    for f in sorted(files, key=lambda f: (published.get(f.name) != shas[f.name], f.name)):
+        keep.setdefault(shas[f.name], f.name)
+    duplicates = {name: keep[sha] for name, sha in shas.items() if keep[sha] != name}
+    renamed, retired = {}, []
+    for name, sha in sorted(published.items()):
+        if name in shas:
+            continue
+        if sha in keep and keep[sha] not in published:
+            renamed[name] = keep[sha]
+        else:
+            retired.append(name)
+    return SourcesPlan([f for f in files if f.name not in duplicates], duplicates, renamed, retired)

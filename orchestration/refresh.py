@@ -228,6 +228,7 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
     home = prepare_environment(sources, warehouse)
     import dagster as dg
 
+    from . import load as loadmod
     from .defs.documents import ACCEPT_SHRINK_TAG, document_definitions, documents
 
     files = settings.source_files(Path(sources))
@@ -242,6 +243,19 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
     job = document_definitions().resolve_job_def("refresh_document")
     log(f"Dagster runs are kept in DAGSTER_HOME={home} (`./dev ui` shows them)")
     out: list[DocumentRun] = []
+    db = settings.database_path(Path(warehouse).resolve())
+    plan = loadmod.plan_sources(files, loadmod.published_documents(db))
+    for old, new_name in plan.renamed.items():
+        loadmod.retire_document(db, old, f"renamed to {new_name} in the sources folder")
+        log(f"renamed: {old} -> {new_name} (the same content): loaded under its new name")
+    for gone in plan.retired:
+        loadmod.retire_document(db, gone, "no longer in the sources folder")
+        log(f"retired: {gone} is no longer in the sources folder: its rows leave the marts at this publish")
+    for name, first in plan.duplicates.items():
+        out.append(DocumentRun(name, "", "duplicate", f"the same content as {first}: loaded once, as {first} "
+                                                     "(remove one of the two files)", 0.0))
+        log(f"[-] {name}: duplicate of {first}: not loaded (remove one of the two files)")
+    files = plan.load
     for i, f in enumerate(files, 1):
         start = time.perf_counter()
         with progress(f"{f.name}: extract, load, validate", i, len(files)):

@@ -12,7 +12,7 @@ import sys
 import dagster as dg
 import pytest
 
-from conftest import KKR, REGIONER_DR, ROOT, SOURCES, refresh_cli, warehouse_cli
+from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, refresh_cli, warehouse_cli
 from orchestration import load as L
 from orchestration.extract import extract_document
 
@@ -244,3 +244,39 @@ def test_a_truncated_document_is_blocked_until_its_loss_is_accepted(refreshed):
     again = refresh_cli(sources, warehouse)
     assert again.returncode == 0 and f"{KKR}: published" in again.stdout
     assert _query(db, f"select count(*) from raw.current_cells where file = '{KKR}'") == [(2942,)]
+
+
+def test_duplicates_renames_and_deletions_keep_the_warehouse_consistent(refreshed):
+    """The same content twice is loaded once; a renamed file moves its document; a deleted file
+    retires it; restoring the folder restores a publishing refresh."""
+    sources, warehouse, _ = refreshed
+    db = warehouse / "warehouse.duckdb"
+    budget_sum = "select sum(overview_min_mio_kr) from marts.mart_budget_prioriteringer"
+    before = _query(db, budget_sum)
+    shutil.copy(sources / BUDGET, sources / "001_kopi.txt")
+    dup = refresh_cli(sources, warehouse)
+    (sources / "001_kopi.txt").unlink()
+    assert dup.returncode == 1
+    assert f"001_kopi.txt: duplicate of {BUDGET}: not loaded (remove one of the two files)" in dup.stdout
+    assert _query(db, budget_sum) == before  # not doubled
+    assert _query(db, "select count(*) from raw.documents where file = '001_kopi.txt'") == [(0,)]
+    # a rename: the document moves to its new name
+    (sources / REGIONER_DR).rename(sources / "004_omdoebt.txt")
+    moved = refresh_cli(sources, warehouse)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    assert f"renamed: {REGIONER_DR} -> 004_omdoebt.txt (the same content)" in moved.stdout
+    assert dict(_query(db, "select file, count(*) from raw.current_cells where file like '004%' group by file")) \
+        == {"004_omdoebt.txt": 31}
+    # a deletion: the document is retired, its rows leave the current views and the marts
+    (sources / "004_omdoebt.txt").unlink()
+    gone = refresh_cli(sources, warehouse)
+    assert gone.returncode == 0, gone.stdout + gone.stderr
+    assert "retired: 004_omdoebt.txt is no longer in the sources folder" in gone.stdout and "marts: built" in gone.stdout
+    assert _query(db, "select count(*) from raw.current_cells where file like '004%'") == [(0,)]
+    assert _query(db, "select status, message from raw.loads where file = '004_omdoebt.txt' "
+                      "order by started_at desc limit 1") == [("retired", "no longer in the sources folder")]
+    # the folder as it was: published again, marts built
+    shutil.copy(SOURCES / REGIONER_DR, sources / REGIONER_DR)
+    back = refresh_cli(sources, warehouse)
+    assert back.returncode == 0 and f"{REGIONER_DR}: published" in back.stdout and "marts: built" in back.stdout
+    assert _query(db, f"select count(*) from raw.current_cells where file = '{REGIONER_DR}'") == [(31,)]
