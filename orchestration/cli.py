@@ -12,6 +12,8 @@ Exit status 1 when a document failed or was blocked by a check.
 from __future__ import annotations
 
 import argparse
+import errno
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -78,6 +80,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     except RefreshBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except Exception as exc:
+        if not disk_full(exc, target):
+            raise
+        free = shutil.disk_usage(target).free / 1e6
+        print(f"error: the disk holding {target} is full ({free:.1f} MB free): the refresh stopped and the "
+              f"published copy is as it was; free some space and run the refresh again (log: {log_path})",
+              file=sys.stderr)
+        return 4
     db = settings.database_path(target)
     counts = {o: sum(1 for r in runs if r.outcome == o)
               for o in ("published", "unchanged", "blocked", "failed", "duplicate", "built")}
@@ -89,6 +99,24 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"quarantined: {', '.join(r.file for r in bad)}: readers keep the last published load of each "
               f"(see `warehouse status`, and {log_path})", file=sys.stderr)
     return 1 if bad or counts["duplicate"] else 0
+
+
+def disk_full(exc: BaseException, folder: Path) -> bool:
+    """Whether an error (or one it came from) is a full disk: ENOSPC, or the messages DuckDB
+    and SQLite give for it, or (for a bare I/O error) under 1 MB free where the warehouse is."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc).lower()
+        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text or "disk is full" in text:
+            return True
+        if "disk i/o error" in text or "i/o error" in text:
+            try:
+                return shutil.disk_usage(folder).free < 1e6
+            except OSError:
+                return False
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -1,16 +1,20 @@
 """Publishing the warehouse for readers (no Dagster here).
 
 A refresh writes only the build file (``warehouse/warehouse.duckdb``). Publishing copies it,
-when it is complete and validated, to a new file, stamps every mart table with the publish id,
-exports the marts to Parquet and renders the HTML report, and only then renames the copy over
-``warehouse/published.duckdb`` (an atomic rename on the same file system). So:
+when it is complete and validated, to a new version file ``warehouse/published/<publish
+id>.duckdb`` (in a storage format DuckDB 1.1 and later read), stamps every mart table with the
+publish id, exports the marts to Parquet and renders the HTML report, and only then switches
+the link ``warehouse/published.duckdb`` to it (a link renamed over the old one: atomic). So:
 
-* readers see the old state or the new one, never a mix: each file is complete before its name
-  is taken, and every mart row carries the publish id of its file;
-* a reader holding the old file open keeps reading it (the rename does not touch the open
-  file) and never blocks the next publish: nothing opens ``published.duckdb`` for writing;
-* a refresh that fails, is blocked or is killed before the rename leaves the published file
-  as it was (at worst a ``.tmp`` file is left behind, removed by the next publish).
+* readers see the old state or the new one, never a mix: each file is complete before the
+  link points at it, and every mart row carries the publish id of its file;
+* a reader holding the old version open keeps reading it and never blocks the next publish:
+  nothing opens a published version for writing once it is linked;
+* a connection opened after the switch reads the new version, even in a process (a notebook,
+  a BI server's pool) that still holds connections to the old one: DuckDB keeps one database
+  per file, and the link resolves to a new file;
+* a refresh that fails, is blocked or is killed before the switch leaves the published copy as
+  it was (a ``.tmp`` file it leaves is removed by the next publish).
 
 Parquet files go to ``warehouse/parquet/<publish id>/`` and ``warehouse/parquet/current`` is
 a symbolic link switched atomically to the newest; the report goes to
@@ -30,6 +34,8 @@ from . import load as loadmod
 from . import settings
 
 PUBLISHED_NAME = "published.duckdb"
+#: the folder of the published versions; published.duckdb links the current one
+VERSIONS_DIR = "published"
 #: the storage format of the published copy: DuckDB 1.1 and every later client opens it (the
 #: DuckDB that builds the warehouse writes a newer format by default, which BI drivers embedding
 #: a 1.x DuckDB refuse)
@@ -62,6 +68,21 @@ def _switch_link(folder: Path, target_name: str) -> None:
     for old in versions[:-KEEP_VERSIONS]:
         if old.name != target_name:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _switch_published(warehouse: Path, version: Path) -> None:
+    """Point ``published.duckdb`` at a new version file, atomically (a link renamed over the
+    old one); keep the last ``KEEP_VERSIONS`` files. DuckDB identifies a database by the file
+    the link resolves to, so a connection opened after the switch reads the new version even
+    in a process that still holds one to the old (which keeps reading the old file)."""
+    link = published_path(warehouse)
+    tmp = warehouse / f".{PUBLISHED_NAME}-{uuid.uuid4().hex[:8]}.link"
+    os.symlink(version.relative_to(warehouse), tmp)
+    os.replace(tmp, link)  # also replaces a published.duckdb of the old layout (a plain file)
+    files = sorted(version.parent.glob("*.duckdb"), key=lambda p: p.stat().st_mtime)
+    for old in files[:-KEEP_VERSIONS]:
+        if old != version:
+            old.unlink(missing_ok=True)  # a reader holding it open keeps reading it
 
 
 def _fsync(path: Path) -> None:
@@ -97,9 +118,11 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
     build = settings.database_path(warehouse)
     now = datetime.now(timezone.utc)
     publish_id = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    for stale in warehouse.glob(f".{PUBLISHED_NAME}-*.tmp*"):
+    versions = warehouse / VERSIONS_DIR
+    versions.mkdir(parents=True, exist_ok=True)
+    for stale in [*versions.glob("*.tmp*"), *warehouse.glob(f".{PUBLISHED_NAME}-*.tmp*")]:
         stale.unlink(missing_ok=True)  # left by a publish that was killed
-    tmp = warehouse / f".{PUBLISHED_NAME}-{publish_id}.tmp"
+    tmp = versions / f"{publish_id}.duckdb.tmp"
 
     try:
         return _publish(warehouse, build, tmp, publish_id, now, report, start)
@@ -148,7 +171,9 @@ def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: date
 
         report_dir = warehouse / "report" / publish_id
         report_path = render_report(tmp, report_dir)
-    os.replace(tmp, published_path(warehouse))  # the moment readers switch
+    final = tmp.with_name(f"{publish_id}.duckdb")
+    os.replace(tmp, final)
+    _switch_published(warehouse, final)  # the moment readers switch
     _switch_link(parquet_root, publish_id)
     if report:
         _switch_link(warehouse / "report", publish_id)

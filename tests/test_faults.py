@@ -183,3 +183,30 @@ def test_fuzz_the_extractor_with_mutations_of_the_real_documents(tmp_path):
     print(f"fuzz: {FUZZ_RUNS} inputs (seed {FUZZ_SEED}): {refused} refused with a reason, "
           f"{tables} tables read, slowest {slowest:.2f} s")
     assert tables > FUZZ_RUNS  # most inputs still hold tables: the mutations are not all noise
+
+
+def test_a_full_disk_stops_the_refresh_with_one_line_and_more_space_lets_it_finish(tmp_path):
+    """The warehouse on a 14 MB file system (a tmpfs; skipped where this machine may not mount
+    one): the refresh stops with one line naming the full disk, no traceback; once there is
+    room the next refresh publishes, with nothing deleted by hand."""
+    disk = tmp_path / "small"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=14m", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
+    try:
+        warehouse = disk / "warehouse"
+        full = subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
+                              cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=600)
+        assert full.returncode == 4, full.stdout[-2000:] + full.stderr[-2000:]
+        assert full.stderr.count("\n") == 1 and f"error: the disk holding {warehouse} is full" in full.stderr
+        assert "Traceback" not in full.stdout + full.stderr
+        assert not list(warehouse.rglob("*.tmp"))
+        subprocess.run(["mount", "-o", "remount,size=300m", str(disk)], check=True)
+        again = subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
+                               cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=600)
+        assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+        assert "marts: built" in again.stdout and (warehouse / "published.duckdb").exists()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

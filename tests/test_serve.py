@@ -383,6 +383,61 @@ json.dump({"queries": queries, "failures": failures, "mixed": mixed, "seen": sor
 """
 
 
+#: a notebook: holds a connection, waits for the publish, then connects again (one process)
+HOLDER = r"""
+import duckdb, json, os, sys, time
+path, go, out = sys.argv[1:4]
+held = duckdb.connect(path, read_only=True)
+ids = [held.execute("select publish_id from meta.publish").fetchone()[0]]
+open(out + ".ready", "w").close()
+while not os.path.exists(go):
+    time.sleep(0.1)
+fresh = duckdb.connect(path, read_only=True)
+ids += [fresh.execute("select publish_id from meta.publish").fetchone()[0],
+        held.execute("select publish_id from meta.publish").fetchone()[0]]
+json.dump(ids, open(out, "w"))
+"""
+
+
+def test_a_process_holding_connections_sees_the_next_publish_on_a_new_connection(served, tmp_path):
+    """A notebook or a BI server keeps connections open: a new connection after a publish reads
+    the new version (published.duckdb links it), a held one keeps its own, and SQLAlchemy with
+    NullPool gets the new one at its next checkout while a pooled connection keeps the old."""
+    import sqlalchemy as sa
+    from sqlalchemy.pool import NullPool
+
+    sources, warehouse = served
+    published = warehouse / "published.duckdb"
+    go, out = tmp_path / "go", tmp_path / "ids.json"
+    notebook = subprocess.Popen([sys.executable, "-c", HOLDER, str(published), str(go), str(out)], env=clean_env())
+    engine = sa.create_engine(f"duckdb:///{published}", connect_args={"read_only": True}, poolclass=NullPool)
+
+    def engine_id():
+        with engine.connect() as conn:
+            return conn.execute(sa.text("select publish_id from meta.publish")).scalar()
+
+    try:
+        before = engine_id()
+        pooled = engine.connect()  # a connection a BI tool holds across the publish
+        deadline = time.monotonic() + 60
+        while not Path(f"{out}.ready").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        _touch(sources / PROSE_DOC, 77)
+        proc = refresh_cli(sources, warehouse)
+        assert proc.returncode == 0 and "marts: built" in proc.stdout, proc.stdout + proc.stderr
+        go.touch()
+        notebook.wait(timeout=60)
+        held_before, fresh_after, held_after = json.loads(out.read_text())
+        after = engine_id()
+        assert after != before and held_before == before
+        assert fresh_after == after and held_after == before  # new connection: new; held: its own
+        assert pooled.execute(sa.text("select publish_id from meta.publish")).scalar() == before
+        pooled.close()
+    finally:
+        notebook.kill()
+        engine.dispose()
+
+
 def test_readers_never_fail_or_see_a_mix_during_five_refreshes(served, tmp_path):
     sources, warehouse = served
     published = warehouse / "published.duckdb"
@@ -466,4 +521,5 @@ def test_a_damaged_published_copy_is_repaired_by_the_next_refresh(served):
         assert con.execute("select count(*) from marts.dim_kommune").fetchone()[0] == 11
     finally:
         con.close()
-    assert not list(warehouse.glob(".published.duckdb-*"))  # no temp files left
+    assert not list(warehouse.glob(".published.duckdb-*")) and not list((warehouse / "published").glob("*.tmp*"))
+    assert published.is_symlink() and len(list((warehouse / "published").glob("*.duckdb"))) <= 2
