@@ -161,14 +161,22 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
 def read_suite(expectations_dir: Path, name: str) -> dict:
     """A GX suite of expectations/ as JSON; its "meta" says the frame it validates, whether
     it blocks and what it checks."""
-    return json.loads((Path(expectations_dir) / f"{name}.json").read_text(encoding="utf-8"))
+    return _read_json(Path(expectations_dir) / f"{name}.json")
+
+
+def _read_json(path: Path) -> dict:
+    """A JSON file of expectations/; a broken one is an error that names the file and line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
 
 
 def load_known_gaps(path: Path) -> list[dict]:
     """expectations/known_gaps.json: geography legitimately absent from some tables."""
     if not Path(path).exists():
         return []
-    return json.loads(Path(path).read_text(encoding="utf-8"))["gaps"]
+    return _read_json(Path(path))["gaps"]
 
 
 def completeness_frame(cells: pd.DataFrame, known_gaps: list[dict] | None = None) -> pd.DataFrame:

@@ -210,3 +210,34 @@ def test_a_full_disk_stops_the_refresh_with_one_line_and_more_space_lets_it_fini
         assert "marts: built" in again.stdout and (warehouse / "published.duckdb").exists()
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_broken_suite_file_is_named_with_its_line(tmp_path):
+    from orchestration.checks import read_suite
+
+    (tmp_path / "raw_totals.json").write_text('{"meta": {"blocking": true,\n "frame": }', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"raw_totals.json: not valid JSON at line 2, column 11: Expecting value"):
+        read_suite(tmp_path, "raw_totals")
+
+
+def test_refresh_waits_while_a_file_is_still_being_written(tmp_path):
+    import threading
+
+    from orchestration.refresh import wait_until_written
+
+    path = tmp_path / "copying.txt"
+    path.write_text("Tabel 1\\n", encoding="utf-8")
+
+    def copy_slowly():  # a copy in progress: a line every 0.5 s for 2 s
+        for n in range(4):
+            time.sleep(0.5)
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(f"linje {n}\\n")
+
+    writer = threading.Thread(target=copy_slowly)
+    writer.start()
+    start = time.monotonic()
+    wait_until_written(path, settle=1.0)
+    writer.join()
+    assert time.monotonic() - start >= 2.0  # it waited for the last write, and then for the settle
+    assert path.read_text(encoding="utf-8").count("linje") == 4
