@@ -2,7 +2,7 @@
 
 A refresh writes only the build file (``warehouse/warehouse.duckdb``). Publishing copies it,
 when it is complete and validated, to a new version file ``warehouse/published/<publish
-id>.duckdb`` (in a storage format DuckDB 1.1 and later read), stamps every mart table with the
+id>/published.duckdb`` (in a storage format DuckDB 1.1 and later read), stamps every mart table with the
 publish id, exports the marts to Parquet and renders the HTML report, and only then switches
 the link ``warehouse/published.duckdb`` to it (a link renamed over the old one: atomic). So:
 
@@ -79,10 +79,10 @@ def _switch_published(warehouse: Path, version: Path) -> None:
     tmp = warehouse / f".{PUBLISHED_NAME}-{uuid.uuid4().hex[:8]}.link"
     os.symlink(version.relative_to(warehouse), tmp)
     os.replace(tmp, link)  # also replaces a published.duckdb of the old layout (a plain file)
-    files = sorted(version.parent.glob("*.duckdb"), key=lambda p: p.stat().st_mtime)
-    for old in files[:-KEEP_VERSIONS]:
-        if old != version:
-            old.unlink(missing_ok=True)  # a reader holding it open keeps reading it
+    folders = sorted((p for p in version.parent.parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in folders[:-KEEP_VERSIONS]:
+        if old != version.parent:
+            shutil.rmtree(old, ignore_errors=True)  # a reader holding its file open keeps reading it
 
 
 def _fsync(path: Path) -> None:
@@ -120,15 +120,22 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
     publish_id = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     versions = warehouse / VERSIONS_DIR
     versions.mkdir(parents=True, exist_ok=True)
-    for stale in [*versions.glob("*.tmp*"), *warehouse.glob(f".{PUBLISHED_NAME}-*.tmp*")]:
+    for stale in [*versions.glob("*/*.tmp*"), *warehouse.glob(f".{PUBLISHED_NAME}-*.tmp*")]:
         stale.unlink(missing_ok=True)  # left by a publish that was killed
-    tmp = versions / f"{publish_id}.duckdb.tmp"
+    for empty in versions.iterdir():
+        if empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
+    # each version in a folder of its own, under the name published.duckdb: DuckDB names the
+    # database (the catalog BI tools see) after the file, so it stays "published"
+    tmp = versions / publish_id / f"{PUBLISHED_NAME}.tmp"
+    tmp.parent.mkdir()
 
     try:
         return _publish(warehouse, build, tmp, publish_id, now, report, start)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed publish leaves nothing behind
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+        shutil.rmtree(tmp.parent, ignore_errors=True)
         raise
 
 
@@ -171,7 +178,7 @@ def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: date
 
         report_dir = warehouse / "report" / publish_id
         report_path = render_report(tmp, report_dir)
-    final = tmp.with_name(f"{publish_id}.duckdb")
+    final = tmp.with_name(PUBLISHED_NAME)
     os.replace(tmp, final)
     _switch_published(warehouse, final)  # the moment readers switch
     _switch_link(parquet_root, publish_id)

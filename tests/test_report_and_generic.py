@@ -62,7 +62,8 @@ def test_generic_shifted_years_and_rewrapped_table(kkr, tmp_path):
 
 
 def test_bad_input_is_reported_and_other_documents_extract(tmp_path, capsys):
-    (tmp_path / "a_binary.txt").write_bytes(b"%PDF-1.7\n\x00\x01\x02binary")
+    # an image saved as .txt (a PDF is refused as a PDF: tests/test_faults.py)
+    (tmp_path / "a_binary.txt").write_bytes(b"GIF89a\n\x00\x01\x02binary")
     (tmp_path / "b_empty.txt").write_bytes(b"")
     good = (SOURCES / "004_a4d9c2a0b2657fd9.txt").read_text(encoding="utf-8")
     (tmp_path / "c_cp1252.txt").write_bytes(good.encode("cp1252", errors="replace"))

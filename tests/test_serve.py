@@ -521,5 +521,5 @@ def test_a_damaged_published_copy_is_repaired_by_the_next_refresh(served):
         assert con.execute("select count(*) from marts.dim_kommune").fetchone()[0] == 11
     finally:
         con.close()
-    assert not list(warehouse.glob(".published.duckdb-*")) and not list((warehouse / "published").glob("*.tmp*"))
-    assert published.is_symlink() and len(list((warehouse / "published").glob("*.duckdb"))) <= 2
+    assert not list(warehouse.glob(".published.duckdb-*")) and not list((warehouse / "published").rglob("*.tmp*"))
+    assert published.is_symlink() and len(list((warehouse / "published").glob("*/published.duckdb"))) <= 2
