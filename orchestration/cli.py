@@ -110,7 +110,7 @@ def disk_full(exc: BaseException, folder: Path) -> bool:
         text = str(exc).lower()
         if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text or "disk is full" in text:
             return True
-        if "disk i/o error" in text or "i/o error" in text:
+        if "i/o error" in text:  # SQLite says "disk I/O error" (DuckDB says "No space left")
             try:
                 return shutil.disk_usage(folder).free < 1e6
             except OSError:
@@ -166,7 +166,9 @@ the GX suites, publish), then the job transform (dbt build, then the read-only c
 published.duckdb, its Parquet files and the HTML report). Prints one line per document and one
 for the marts; the full Dagster and dbt logs go to warehouse/logs/ (-v shows them as well).
 Exit status 1 when a document was blocked by a check or failed (it is quarantined: readers keep
-its last published load), 3 when another refresh is running.
+its last published load) or is a duplicate of another file, 3 when another refresh is running,
+4 when the disk is full. A load that lacks tables or rows of the published one is blocked;
+--accept-shrink FILE publishes it anyway.
 
 examples:
   warehouse refresh                                      sources/ into warehouse/
