@@ -57,32 +57,20 @@ def published_path(warehouse: Path | None = None) -> Path:
     return (warehouse or settings.warehouse_dir()) / PUBLISHED_NAME
 
 
-def _switch_link(folder: Path, target_name: str) -> None:
-    """Point folder/current at folder/target_name atomically; drop older versions."""
-    link = folder / "current"
-    tmp = folder / f".current-{uuid.uuid4().hex[:8]}"
-    os.symlink(target_name, tmp)
-    os.replace(tmp, link)
-    versions = sorted((p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()),
+def _switch_link(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` (a file or folder inside a version folder of ``link``'s
+    folder tree) atomically: a new link renamed over the old one. Then drop all but the
+    newest ``KEEP_VERSIONS`` version folders beside the target's; a reader holding a file of
+    a dropped version open keeps reading it."""
+    tmp = link.with_name(f".{link.name}-{uuid.uuid4().hex[:8]}.link")
+    os.symlink(os.path.relpath(target, link.parent), tmp)
+    os.replace(tmp, link)  # also replaces a plain file (published.duckdb of the old layout)
+    version = target if target.parent == link.parent else target.parent
+    versions = sorted((p for p in version.parent.iterdir() if p.is_dir() and not p.is_symlink()),
                       key=lambda p: p.stat().st_mtime)
     for old in versions[:-KEEP_VERSIONS]:
-        if old.name != target_name:
+        if old != version:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _switch_published(warehouse: Path, version: Path) -> None:
-    """Point ``published.duckdb`` at a new version file, atomically (a link renamed over the
-    old one); keep the last ``KEEP_VERSIONS`` files. DuckDB identifies a database by the file
-    the link resolves to, so a connection opened after the switch reads the new version even
-    in a process that still holds one to the old (which keeps reading the old file)."""
-    link = published_path(warehouse)
-    tmp = warehouse / f".{PUBLISHED_NAME}-{uuid.uuid4().hex[:8]}.link"
-    os.symlink(version.relative_to(warehouse), tmp)
-    os.replace(tmp, link)  # also replaces a published.duckdb of the old layout (a plain file)
-    folders = sorted((p for p in version.parent.parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    for old in folders[:-KEEP_VERSIONS]:
-        if old != version.parent:
-            shutil.rmtree(old, ignore_errors=True)  # a reader holding its file open keeps reading it
 
 
 def _fsync(path: Path) -> None:
@@ -180,18 +168,22 @@ def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: date
         report_path = render_report(tmp, report_dir)
     final = tmp.with_name(PUBLISHED_NAME)
     os.replace(tmp, final)
-    _switch_published(warehouse, final)  # the moment readers switch
-    _switch_link(parquet_root, publish_id)
+    # the moment readers switch: DuckDB identifies a database by the file the link resolves
+    # to, so a connection opened now reads the new version even in a process that still holds
+    # one to the old
+    _switch_link(published_path(warehouse), final)
+    _switch_link(parquet_root / "current", parquet_dir)
     if report:
-        _switch_link(warehouse / "report", publish_id)
+        _switch_link(warehouse / "report" / "current", report_dir)
     return PublishResult(publish_id, published_path(warehouse), tables, parquet_root / "current",
                          (warehouse / "report" / "current" / report_path.name) if report_path else None,
                          time.perf_counter() - start)
 
 
-def current_publish_id(warehouse: Path | None = None) -> str | None:
-    """The publish id of the published copy; None when there is none, or it cannot be read
-    (damaged, cut short): the next refresh then publishes it again from the build file."""
+def read_publish(warehouse: Path | None = None) -> tuple[str, datetime, int] | None:
+    """(publish id, published at, documents) of the published copy; None when there is none,
+    or it cannot be read (damaged, cut short): the next refresh then publishes it again from
+    the build file."""
     path = published_path(warehouse)
     if not path.exists():
         return None
@@ -202,8 +194,14 @@ def current_publish_id(warehouse: Path | None = None) -> str | None:
     except duckdb.Error:
         return None
     try:
-        return con.execute("select publish_id from meta.publish").fetchone()[0]
+        return con.execute("select publish_id, published_at, documents from meta.publish").fetchone()
     except duckdb.Error:
         return None
     finally:
         con.close()
+
+
+def current_publish_id(warehouse: Path | None = None) -> str | None:
+    """The publish id of the published copy (None: none, or unreadable; see read_publish)."""
+    publish = read_publish(warehouse)
+    return publish[0] if publish else None

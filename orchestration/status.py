@@ -17,7 +17,7 @@ import duckdb
 
 from . import settings
 from .load import file_sha256
-from .publish import published_path
+from .publish import published_path, read_publish
 
 
 @dataclass
@@ -116,14 +116,9 @@ def document_status(warehouse: Path | None = None, sources: Path | None = None
 
 
 def publish_status(warehouse: Path | None = None) -> PublishStatus | None:
-    con = _open(published_path(warehouse))
-    if con is None:
-        return None
-    try:
-        row = con.execute("select publish_id, published_at, documents from meta.publish").fetchone()
-    finally:
-        con.close()
-    return PublishStatus(*row)
+    """The published copy readers open (None: none yet, or damaged until the next refresh)."""
+    publish = read_publish(warehouse)
+    return PublishStatus(*publish) if publish else None
 
 
 def _when(t: datetime | None) -> str:
@@ -146,7 +141,7 @@ def render_status(docs: list[DocumentStatus], read_from: str, publish: PublishSt
                          + (f"the load of {_when(d.published_at)}" if d.published_load else "nothing of it"))
     lines.append(f"(read from {read_from})")
     if publish is None:
-        lines.append("published copy: none yet (run `warehouse refresh`)")
+        lines.append("published copy: none, or it cannot be read (`warehouse refresh` publishes it)")
     else:
         lines.append(f"published copy: {publish.publish_id}, {_when(publish.published_at)}, "
                      f"{publish.documents} documents")
