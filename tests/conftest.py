@@ -107,6 +107,17 @@ def shift_years(text: str) -> str:
     return re.sub(r"\b(19|20)-23\b", lambda m: f"{int(m.group(1)) + 1}-24", text)
 
 
+def query(db: Path, sql: str) -> list[tuple]:
+    """The rows of one query on a warehouse file, opened read-only."""
+    from orchestration import load
+
+    con = load.connect(db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def clean_env() -> dict[str, str]:
     """The environment without the project's folder overrides, as a user's shell has it."""
     return {k: v for k, v in os.environ.items()

@@ -12,17 +12,9 @@ import sys
 import dagster as dg
 import pytest
 
-from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, refresh_cli, warehouse_cli
+from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, query, refresh_cli, warehouse_cli
 from orchestration import load as L
 from orchestration.extract import extract_document
-
-
-def _query(db, sql):
-    con = L.connect(db, read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _instance(home) -> dg.DagsterInstance:
@@ -52,7 +44,7 @@ def test_refresh_loads_every_cell_with_passing_checks(refreshed):
     assert "5 published, marts built" in first.stdout
     db = warehouse / "warehouse.duckdb"
     expected = {f.name: len(extract_document(f).cells) for f in sorted(sources.glob("*.txt"))}
-    counts = dict(_query(db, "select file, count(*) from raw.current_cells group by file"))
+    counts = dict(query(db, "select file, count(*) from raw.current_cells group by file"))
     assert counts == {k: v for k, v in expected.items() if v}
     assert counts[KKR] == 2942 and counts[REGIONER_DR] == 31
     # the runs, assets and checks live in the project's DAGSTER_HOME, for `dagster dev`
@@ -105,11 +97,11 @@ def test_status_shows_each_document_and_the_publish(refreshed):
 def test_second_refresh_skips_unchanged_documents(refreshed):
     sources, warehouse, _ = refreshed
     db = warehouse / "warehouse.duckdb"
-    before = _query(db, "select count(*), sum(value) from raw.current_cells")
+    before = query(db, "select count(*), sum(value) from raw.current_cells")
     second = refresh_cli(sources, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "5 unchanged" in second.stdout and "marts up to date" in second.stdout
-    assert _query(db, "select count(*), sum(value) from raw.current_cells") == before
+    assert query(db, "select count(*), sum(value) from raw.current_cells") == before
     instance = _instance(warehouse / "dagster")
     last = instance.get_runs(limit=1)[0]
     assert last.job_name == "refresh_document"  # no transform run: nothing changed
@@ -119,9 +111,9 @@ def test_second_refresh_skips_unchanged_documents(refreshed):
 def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrupted_kkr):
     sources, warehouse, _ = refreshed
     db = warehouse / "warehouse.duckdb"
-    before = _query(db, f"select load_id from raw.documents where file = '{KKR}'")
-    cells_before = _query(db, "select count(*), sum(value) from raw.current_cells")
-    mart_before = _query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient")
+    before = query(db, f"select load_id from raw.documents where file = '{KKR}'")
+    cells_before = query(db, "select count(*), sum(value) from raw.current_cells")
+    mart_before = query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient")
     shutil.copy(corrupted_kkr / KKR, sources / KKR)
     third = refresh_cli(sources, warehouse)
     assert third.returncode == 1
@@ -136,10 +128,10 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     assert f"{KKR}, Tabel 19, row 'Total', column '2019', line 6758" in logs
     assert f"{KKR}, Tabel 25, row 'Morsø', year 2021" in logs
     # nothing downstream ran: the published load and every published cell are as before
-    assert _query(db, f"select load_id from raw.documents where file = '{KKR}'") == before
-    assert _query(db, "select count(*), sum(value) from raw.current_cells") == cells_before
-    assert _query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient") == mart_before
-    assert _query(db, f"select status from raw.loads where file = '{KKR}' order by started_at desc limit 1") == [("rejected",)]
+    assert query(db, f"select load_id from raw.documents where file = '{KKR}'") == before
+    assert query(db, "select count(*), sum(value) from raw.current_cells") == cells_before
+    assert query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient") == mart_before
+    assert query(db, f"select status from raw.loads where file = '{KKR}' order by started_at desc limit 1") == [("rejected",)]
     assert f"quarantined: {KKR}" in third.stderr
     # `warehouse status` says so, and that readers keep the earlier load
     status = warehouse_cli("status", "--sources", str(sources), "--warehouse", str(warehouse))
@@ -153,7 +145,7 @@ def test_refresh_builds_the_marts_with_dbt_tests_as_checks(refreshed):
     _, warehouse, first = refreshed
     db = warehouse / "warehouse.duckdb"
     assert "marts: built" in first.stdout and "dbt tests passed" in first.stdout
-    assert _query(db, "select udgift_pr_patient_kr, udgift_pr_patient_raw from marts.mart_udgift_pr_patient "
+    assert query(db, "select udgift_pr_patient_kr, udgift_pr_patient_raw from marts.mart_udgift_pr_patient "
                       "where speciale = '51' and geo_code = '825' and year = 2023") == [(1043.0, "1.043 kr.")]
     instance = _instance(warehouse / "dagster")
     transform = [r for r in instance.get_runs() if r.job_name == "transform"][0]
@@ -187,7 +179,22 @@ def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
             undocumented.append(uid)
         undocumented += [f"{uid}.{col}" for col in node["columns"]
                          if not doc["columns"].get(col, {}).get("description")]
-    assert len(catalog["nodes"]) == 18 and undocumented == []
+    assert len(catalog["nodes"]) == 20 and undocumented == []
+
+
+def test_the_pinned_dbt_tests_hold_on_todays_documents(refreshed, tmp_path):
+    """The dbt tests that pin figures of today's documents (dbt_project/tests/pinned: Læsø's
+    "1.043 kr.", Tabel 28's "860.4", proposal 1.17 ...) are left out of the production build,
+    which must work for any edition; here they run on the warehouse refreshed from sources/."""
+    _, warehouse, _ = refreshed
+    dbt_dir = ROOT / "dbt_project"
+    env = {**os.environ, "WAREHOUSE_DB": str(warehouse / "warehouse.duckdb")}
+    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "test", "--select", "tag:pinned",
+                           "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
+                           "--target-path", str(tmp_path / "target")], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    pinned = sorted(p.stem for p in (dbt_dir / "tests" / "pinned").glob("*.sql"))
+    assert len(pinned) == 6 and all(f"PASS {name}" in proc.stdout for name in pinned), proc.stdout[-3000:]
 
 
 def test_a_bad_file_fails_with_its_reason_in_words_and_skipped_files_are_named(refreshed):
@@ -220,7 +227,7 @@ def test_a_truncated_document_is_blocked_until_its_loss_is_accepted(refreshed):
     (sources / KKR).write_text(original, encoding="utf-8")
     restored = refresh_cli(sources, warehouse)  # the earlier tests left a corrupted copy (never published)
     assert f"{KKR}: unchanged" in restored.stdout, restored.stdout
-    published = _query(db, f"select load_id from raw.documents where file = '{KKR}'")
+    published = query(db, f"select load_id from raw.documents where file = '{KKR}'")
     cut = original[:original.index("Jammerbugt 8.822.282 kr.")]
     (sources / KKR).write_text(cut, encoding="utf-8")
     blocked = refresh_cli(sources, warehouse)
@@ -230,12 +237,12 @@ def test_a_truncated_document_is_blocked_until_its_loss_is_accepted(refreshed):
     assert ("Tabel 29: 9 of 12 rows are gone (Aalborg, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, "
             "Region Nordjylland, Thisted, ...)") in line
     assert "Tabel 30 (line 7159 in the published load) is gone" in line
-    assert _query(db, f"select load_id from raw.documents where file = '{KKR}'") == published
+    assert query(db, f"select load_id from raw.documents where file = '{KKR}'") == published
     # the user says the loss is meant: published, and the load says so
     accepted = warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse),
                              "--accept-shrink", KKR)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
-    ((status, message),) = _query(db, f"select l.status, l.message from raw.documents d join raw.loads l "
+    ((status, message),) = query(db, f"select l.status, l.message from raw.documents d join raw.loads l "
                                       f"using (load_id) where d.file = '{KKR}'")
     assert status == "published" and message.startswith("shrink accepted by the user: ")
     assert "Tabel 29: 9 of 12 rows are gone" in message
@@ -243,7 +250,7 @@ def test_a_truncated_document_is_blocked_until_its_loss_is_accepted(refreshed):
     (sources / KKR).write_text(original, encoding="utf-8")
     again = refresh_cli(sources, warehouse)
     assert again.returncode == 0 and f"{KKR}: published" in again.stdout
-    assert _query(db, f"select count(*) from raw.current_cells where file = '{KKR}'") == [(2942,)]
+    assert query(db, f"select count(*) from raw.current_cells where file = '{KKR}'") == [(2942,)]
 
 
 def test_duplicates_renames_and_deletions_keep_the_warehouse_consistent(refreshed):
@@ -252,31 +259,31 @@ def test_duplicates_renames_and_deletions_keep_the_warehouse_consistent(refreshe
     sources, warehouse, _ = refreshed
     db = warehouse / "warehouse.duckdb"
     budget_sum = "select sum(overview_min_mio_kr) from marts.mart_budget_prioriteringer"
-    before = _query(db, budget_sum)
+    before = query(db, budget_sum)
     shutil.copy(sources / BUDGET, sources / "001_kopi.txt")
     dup = refresh_cli(sources, warehouse)
     (sources / "001_kopi.txt").unlink()
     assert dup.returncode == 1
     assert f"001_kopi.txt: duplicate of {BUDGET}: not loaded (remove one of the two files)" in dup.stdout
-    assert _query(db, budget_sum) == before  # not doubled
-    assert _query(db, "select count(*) from raw.documents where file = '001_kopi.txt'") == [(0,)]
+    assert query(db, budget_sum) == before  # not doubled
+    assert query(db, "select count(*) from raw.documents where file = '001_kopi.txt'") == [(0,)]
     # a rename: the document moves to its new name
     (sources / REGIONER_DR).rename(sources / "004_omdoebt.txt")
     moved = refresh_cli(sources, warehouse)
     assert moved.returncode == 0, moved.stdout + moved.stderr
     assert f"renamed: {REGIONER_DR} -> 004_omdoebt.txt (the same content)" in moved.stdout
-    assert dict(_query(db, "select file, count(*) from raw.current_cells where file like '004%' group by file")) \
+    assert dict(query(db, "select file, count(*) from raw.current_cells where file like '004%' group by file")) \
         == {"004_omdoebt.txt": 31}
     # a deletion: the document is retired, its rows leave the current views and the marts
     (sources / "004_omdoebt.txt").unlink()
     gone = refresh_cli(sources, warehouse)
     assert gone.returncode == 0, gone.stdout + gone.stderr
     assert "retired: 004_omdoebt.txt is no longer in the sources folder" in gone.stdout and "marts: built" in gone.stdout
-    assert _query(db, "select count(*) from raw.current_cells where file like '004%'") == [(0,)]
-    assert _query(db, "select status, message from raw.loads where file = '004_omdoebt.txt' "
+    assert query(db, "select count(*) from raw.current_cells where file like '004%'") == [(0,)]
+    assert query(db, "select status, message from raw.loads where file = '004_omdoebt.txt' "
                       "order by started_at desc limit 1") == [("retired", "no longer in the sources folder")]
     # the folder as it was: published again, marts built
     shutil.copy(SOURCES / REGIONER_DR, sources / REGIONER_DR)
     back = refresh_cli(sources, warehouse)
     assert back.returncode == 0 and f"{REGIONER_DR}: published" in back.stdout and "marts: built" in back.stdout
-    assert _query(db, f"select count(*) from raw.current_cells where file = '{REGIONER_DR}'") == [(31,)]
+    assert query(db, f"select count(*) from raw.current_cells where file = '{REGIONER_DR}'") == [(31,)]

@@ -1,17 +1,20 @@
 -- One figure per speciale, measure, geography, perspective and year. Where several tables
--- print it (Region Nordjylland is a row of the region tables and the Total of the kommune
--- tables; an OCR'd note repeats a table), the region table's own row wins over a Total row,
--- then the first table in the document. The others are counted and compared in mart_afstemning.
+-- print it, the newest edition wins (int_document_editions), and within a document the region
+-- table's own row wins over a Total row (Region Nordjylland is a row of the region tables and
+-- the Total of the kommune tables), then the first table. The others are compared in
+-- mart_afstemning (within a document) and mart_revisioner (between editions).
 with ranked as (
     select
-        *,
+        f.*,
+        e.edition_order,
         row_number() over (
-            partition by speciale, measure, geo_code, perspective, year
-            order by is_total, document_file, caption_line
+            partition by f.speciale, f.measure, f.geo_code, f.perspective, f.year
+            order by e.edition_order, f.is_total, f.caption_line
         ) as source_rank,
-        count(*) over (partition by speciale, measure, geo_code, perspective, year) as n_sources
-    from {{ ref('fct_maalinger') }}
-    where figure_kind = 'vaerdi'
+        count(*) over (partition by f.speciale, f.measure, f.geo_code, f.perspective, f.year) as n_sources
+    from {{ ref('fct_maalinger') }} f
+    join {{ ref('int_document_editions') }} e using (document_file)
+    where f.figure_kind = 'vaerdi'
 )
 
 select * exclude (source_rank)

@@ -3,7 +3,8 @@
 --   udvikling   a printed Udvikling that differs from the one recomputed from its years
 --   implied_patienter  udgift / udgift pr. patient and ydelser / ydelser pr. patient imply
 --               different patient counts (beyond the rounding of the four printed figures)
---   duplicate   the same figure printed in two tables with different values
+--   duplicate   the same figure printed in two tables of a document with different values
+--               (two documents printing it differently: mart_revisioner)
 with facts as (
     select f.*, m.additive
     from {{ ref('fct_maalinger') }} f
@@ -62,6 +63,7 @@ duplicates as (
       on a.speciale = b.speciale and a.measure = b.measure and a.geo_code = b.geo_code
      and a.perspective = b.perspective and a.year = b.year and a.figure_kind = 'vaerdi'
      and b.figure_kind = 'vaerdi' and a.table_id < b.table_id
+     and a.document_file = b.document_file  -- between editions: mart_revisioner
 )
 
 select

@@ -2,7 +2,8 @@
 -- speciale and measure), from its first to its last year column, with the change recomputed
 -- and, where the document prints an Udvikling for exactly that period, the printed figure
 -- and whether the two agree within the rounding of the printed numbers. Percentage points
--- for shares. The next edition (2020-2024) gets its rows with no code change.
+-- for shares. The next edition (2020-2024) gets its rows with no code change; a period printed
+-- by several editions comes from the newest (int_document_editions).
 with facts as (
     select * from {{ ref('fct_maalinger') }}
 ),
@@ -65,13 +66,15 @@ computed as (
 ),
 
 ranked as (
+    -- one row per series and period: from the newest edition, then the first table
     select
-        *,
+        c.*,
         row_number() over (
-            partition by speciale, measure, geo_code, perspective, row_level, from_year, to_year
-            order by document_file, caption_line
+            partition by c.speciale, c.measure, c.geo_code, c.perspective, c.row_level, c.from_year, c.to_year
+            order by e.edition_order, c.caption_line
         ) as source_rank
-    from computed
+    from computed c
+    join {{ ref('int_document_editions') }} e using (document_file)
 )
 
 select
