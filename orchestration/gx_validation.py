@@ -23,7 +23,7 @@ from .checks import read_suite  # noqa: E402
 #: columns that name the document, table and row of a failing check row
 INDEX_COLUMNS = {
     "cells": ["file", "table_number", "table_id", "row_label", "column_label", "line"],
-    "totals": ["file", "table_number", "table_id", "total_row", "column_label", "line"],
+    "totals": ["file", "table_number", "table_id", "total_row", "column_label", "line", "raw", "sum_of_parts"],
     "udvikling": ["file", "table_number", "table_id", "row_label", "column_label", "line"],
     "completeness": ["file", "table_number", "table_id", "geo_name", "year"],
 }
@@ -55,6 +55,8 @@ def _where(row: dict) -> str:
         if key in row and row[key] is not None and not (isinstance(row[key], float) and pd.isna(row[key])):
             value = row[key]
             parts.append(f"{label} {value!r}" if label in ("row", "column") else f"{label} {value}")
+    if row.get("sum_of_parts") is not None:
+        parts.append(f"printed {row.get('raw')!r}, its parts add up to {row['sum_of_parts']:g}")
     return ", ".join(parts)
 
 

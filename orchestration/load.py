@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import checks
 from .extract import extract_document
 from .extract import geo as geomod
 from .extract.model import DocumentResult
@@ -30,7 +31,7 @@ from .extract.numbers import format_decimal
 
 #: bump when extraction changes what it reads: a document whose published load was made by
 #: another version is extracted again even though its bytes are unchanged
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"  # 3: raw.totals is made with every load
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -126,6 +127,31 @@ create table if not exists raw.number_accounting (
     category varchar not null,  -- cell | table_text | prose | furniture | problem | unaccounted
     numbers integer not null
 );
+-- every printed total beside the sum of its parts (orchestration.checks.totals_frame), made
+-- when the load is staged; the GX totals checks validate it and mart_afstemning publishes it
+create table if not exists raw.totals (
+    load_id varchar not null,
+    file varchar not null,
+    table_number varchar,
+    table_id varchar not null,
+    caption varchar,
+    section varchar,
+    total_row varchar,
+    column_label varchar,
+    year integer,
+    line integer,
+    raw varchar,
+    printed_total double,
+    sum_of_parts double,
+    parts integer,
+    parts_from_line integer,
+    parts_to_line integer,
+    interpretation varchar,
+    difference double,
+    tolerance double,
+    excess double,
+    verdict varchar            -- agrees | slip | misread | unexplained
+);
 -- columns added after the first release: warehouses made by it get them here
 alter table raw.cells add column if not exists column_kind varchar;
 alter table raw.cells add column if not exists placed_by varchar;
@@ -141,9 +167,11 @@ create or replace view raw.current_problems as
     select p.* from raw.problems p join raw.documents d using (load_id);
 create or replace view raw.current_number_accounting as
     select a.* from raw.number_accounting a join raw.documents d using (load_id);
+create or replace view raw.current_totals as
+    select t.* from raw.totals t join raw.documents d using (load_id);
 """
 
-_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting")
+_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals")
 
 
 def _geo_rows() -> str:
@@ -286,6 +314,30 @@ def _problem_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
                                           "message", "kind", "end_line"])
 
 
+_CELLS_OF_LOAD = "select * from raw.cells where load_id = ? order by table_id, row_index, col_index"
+_TOTALS_OF_LOAD = "select * exclude (load_id) from raw.totals where load_id = ? order by table_id, line, column_label"
+
+
+def _total_rows(con: duckdb.DuckDBPyConnection, load_id: str) -> pd.DataFrame:
+    """The load's printed totals beside their parts, from its cells as they were written."""
+    totals = checks.totals_frame(checks.cells_frame(con.execute(_CELLS_OF_LOAD, [load_id]).df()))
+    totals.insert(0, "load_id", load_id)
+    return totals
+
+
+def _rows_of_load(db_path: Path, sql: str, load_id: str) -> pd.DataFrame:
+    con = connect(db_path)
+    try:
+        return con.execute(sql, [load_id]).df()
+    finally:
+        con.close()
+
+
+def load_totals(db_path: Path, load_id: str) -> pd.DataFrame:
+    """The printed totals of a load beside their parts (raw.totals)."""
+    return _rows_of_load(db_path, _TOTALS_OF_LOAD, load_id)
+
+
 def _accounting_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     counts = result.accounting.counts if result.accounting is not None else {}
     return pd.DataFrame([{"load_id": load_id, "file": result.file, "category": k, "numbers": v}
@@ -355,6 +407,8 @@ def stage_document(db_path: Path, path: Path, run_id: str | None = None,
             con.execute("insert into raw.problems by name select * from problems_df")
             con.register("accounting_df", _accounting_rows(load_id, result))
             con.execute("insert into raw.number_accounting by name select * from accounting_df")
+            con.register("totals_df", _total_rows(con, load_id))
+            con.execute("insert into raw.totals by name select * from totals_df")
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -424,12 +478,8 @@ def load_of_run(db_path: Path, file: str, run_id: str) -> tuple[str, str] | None
 
 
 def load_cells(db_path: Path, load_id: str) -> pd.DataFrame:
-    con = connect(db_path)
-    try:
-        return con.execute("select * from raw.cells where load_id = ? order by table_id, row_index, "
-                           "col_index", [load_id]).df()
-    finally:
-        con.close()
+    """The cells of a load (raw.cells), in table, row and column order."""
+    return _rows_of_load(db_path, _CELLS_OF_LOAD, load_id)
 
 
 #: a table's key across two loads of one document: captioned tables by their number (and

@@ -4,6 +4,9 @@ is inside the project (``warehouse/dagster``), so the runs show up in ``dagster 
 """
 from __future__ import annotations
 
+import errno
+import shutil
+
 import os
 import time
 from contextlib import nullcontext
@@ -160,9 +163,23 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=
     else:
         outcome = "failed"
         detail = ("dbt tests failed: " + ", ".join(failed)) if failed else "dbt build failed (see the run log)"
+        if not failed and _out_of_space(result, Path(warehouse)):
+            # dbt could not write the warehouse: say so as a full disk (the CLI's exit status 4)
+            raise OSError(errno.ENOSPC, f"no space left where the marts are built ({warehouse})")
     run = DocumentRun("(dbt marts)", result.run_id, outcome, detail, time.perf_counter() - start)
     log(f"marts: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")
     return run
+
+
+def _out_of_space(result, warehouse: Path) -> bool:
+    """Whether a failed run failed for a full disk: its events say "No space left", or under
+    1 MB is free where the warehouse is."""
+    text = " ".join(str(e.message or "") for e in result.all_events).lower()
+    text += " ".join(_failure_reason(e) for e in _events(result, "STEP_FAILURE")).lower()
+    try:
+        return "no space left" in text or shutil.disk_usage(warehouse).free < 1e6
+    except OSError:
+        return False
 
 
 class RefreshBusy(Exception):

@@ -62,13 +62,11 @@ order by try_cast(split_part(item_number, '.', 1) as integer), try_cast(split_pa
 """
 
 AFSTEMNING = """
-select kind, document_file, table_number, measure, geo_name, period,
-       cast(printed_value as double) as printed_value,
-       cast(recomputed_value as double) as recomputed_value,
-       cast(difference as double) as difference, cast(tolerance as double) as tolerance,
-       source_line, description
+select kind, verdict, document_file, table_number, source_line, row_label, column_label,
+       printed_value, printed_raw, recomputed_value, difference, tolerance, compared_with
 from marts.mart_afstemning
-order by kind, table_number, geo_name, period
+where verdict <> 'agrees'
+order by document_file, kind, source_line, column_label
 """
 
 #: one colour per kommune (Region Nordjylland has 11; Plotly's default palette has 10)
@@ -128,13 +126,14 @@ def _charts(per_patient, regions, spending, udvikling, budget, afstemning):
                 "omraade": "Område"})
     budget_chart.update_yaxes(autorange="reversed")
     budget_chart.update_layout(legend={"orientation": "h", "y": -0.08})
-    afstemning["finding"] = ("Tabel " + afstemning["table_number"].astype(str) + " · "
-                             + afstemning["geo_name"].astype(str) + " · " + afstemning["period"].astype(str)
-                             + " · " + afstemning["measure"].astype(str))
+    table = ("Tabel " + afstemning["table_number"].fillna("").astype(str)).where(
+        afstemning["table_number"].notna(), "linje " + afstemning["source_line"].astype(str))
+    afstemning["finding"] = (afstemning["document_file"].str[:3] + " · " + table + " · "
+                             + afstemning["row_label"].astype(str).str[:40] + " · " + afstemning["column_label"].astype(str))
     afstemning["relative_pct"] = 100 * afstemning["difference"] / afstemning["recomputed_value"].abs()
     findings = px.bar(afstemning, x="relative_pct", y="finding", color="kind", orientation="h",
                       height=max(320, 40 * len(afstemning) + 160),
-                      hover_data=["printed_value", "recomputed_value", "tolerance", "source_line"],
+                      hover_data=["verdict", "printed_raw", "recomputed_value", "tolerance", "source_line", "compared_with"],
                       labels={"relative_pct": "trykt minus genberegnet eller anden tabel (%)", "finding": "",
                               "kind": "Art"})
     return [

@@ -83,10 +83,12 @@ def corrupt(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-#: Tabel 19 (speciale 51 by kommune): the 2019 Total changed by 400 kr. ...
-TOTAL_2019 = ("Total 42.135.485 kr. 36.664.275", "Total 42.135.885 kr. 36.664.275")
+#: Tabel 19 (speciale 51 by kommune): the 2019 Total misread, a digit lost (a tenth of its parts) ...
+TOTAL_2019_MISREAD = ("Total 42.135.485 kr. 36.664.275", "Total 4.213.548 kr. 36.664.275")
 #: ... and, in Tabel 25 (ydelser pr. patient by kommune), Morsø's 2021 cell deleted
 MORSOE_2021 = ("Morsø 8,20 7,24 8,27 7,83", "Morsø 8,20 7,24 7,83")
+#: the same Total printed 400 kr. more than its parts: a slip of the document's own arithmetic
+TOTAL_2019_SLIP = ("Total 42.135.485 kr. 36.664.275", "Total 42.135.885 kr. 36.664.275")
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def corrupted_kkr(tmp_path) -> Path:
     folder = tmp_path / "corrupted"
     folder.mkdir()
     text = (SOURCES / KKR).read_text(encoding="utf-8")
-    text = corrupt(text, *TOTAL_2019)
+    text = corrupt(text, *TOTAL_2019_MISREAD)
     text = corrupt(text, *MORSOE_2021)
     (folder / KKR).write_text(text, encoding="utf-8")
     return folder

@@ -73,6 +73,7 @@ RAW_SOURCES = {
     "documents": "Published documents (raw.documents): the pointer to each document's published load.",
     "current_cells": "Published cells (view raw.current_cells over raw.cells).",
     "current_tables": "Published tables (view raw.current_tables over raw.tables).",
+    "current_totals": "Published totals beside their parts (view raw.current_totals over raw.totals).",
     "loads": "Every load attempt (raw.loads).",
     "geo": "Canonical geography (raw.geo), written with the schema.",
 }

@@ -1,0 +1,22 @@
+select
+    file as document_file,
+    table_id,
+    table_number,
+    caption as table_caption,
+    section,
+    total_row,
+    column_label,
+    year,
+    line as source_line,
+    raw as raw_text,
+    printed_total,
+    sum_of_parts,
+    cast(parts as integer) as n_parts,
+    parts_from_line,
+    parts_to_line,
+    interpretation,
+    difference,
+    tolerance,
+    excess,
+    verdict
+from {{ source('raw', 'current_totals') }}
