@@ -18,6 +18,7 @@ from pathlib import Path
 
 from orchestration.extract import accounting, clear_caches, extract_document
 from orchestration.extract.document import DocumentExtractor, decode
+from orchestration.extract.statements import find_statements
 
 SOURCES = Path(__file__).resolve().parent.parent / "sources"
 FLOOR_MB_S = 8.0
@@ -37,7 +38,7 @@ def throughput(files: list[Path], repeat: int) -> tuple[list[float], int]:
 def stages(files: list[Path], repeat: int) -> dict[str, float]:
     """Seconds per stage, the fastest of ``repeat`` runs. The stages are those of
     extract_text: lines, page furniture and line index; captioned tables; blocks without a
-    caption; figure lines no table took; the accounting of every number."""
+    caption; figure lines no table took; the accounting of every number; the statements."""
     texts = [(f, decode(f, f.read_bytes())[0]) for f in files]
     best: dict[str, float] = {}
     for _ in range(repeat):
@@ -59,6 +60,7 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
             timed("accounting", lambda: accounting.account(
                 ex.lines, ex.furniture, ex.headings, tables, problems, ex.footnotes,
                 ex.figure_runs))
+            timed("statements", lambda: find_statements(path.name, ex.lines, tables))
         for name, seconds in run.items():
             best[name] = min(best.get(name, seconds), seconds)
     return best

@@ -31,7 +31,7 @@ from .extract.numbers import format_decimal
 
 #: bump when extraction changes what it reads: a document whose published load was made by
 #: another version is extracted again even though its bytes are unchanged
-EXTRACTOR_VERSION = "3"  # 3: raw.totals is made with every load
+EXTRACTOR_VERSION = "3"  # 3: raw.totals and raw.statements are made with every load
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -152,6 +152,32 @@ create table if not exists raw.totals (
     excess double,
     verdict varchar            -- agrees | slip | misread | unexplained
 );
+-- the documents' statements about their tables, checked (orchestration.extract.statements)
+create table if not exists raw.statements (
+    load_id varchar not null,
+    file varchar not null,
+    line integer,
+    end_line integer,
+    sentence varchar,
+    clause varchar,
+    claim varchar,             -- value | change | rank | count
+    place_code varchar,
+    place_name varchar,
+    year integer,
+    period_from integer,
+    period_to integer,
+    stated_value decimal(24, 6),
+    stated_raw varchar,
+    direction varchar,         -- up | down
+    rank varchar,              -- highest | lowest | second
+    table_number varchar,
+    table_id varchar,
+    verdict varchar,           -- agrees | contradicts | not_checkable
+    reason varchar,
+    table_value decimal(24, 6),
+    table_raw varchar,
+    table_line integer
+);
 -- columns added after the first release: warehouses made by it get them here
 alter table raw.cells add column if not exists column_kind varchar;
 alter table raw.cells add column if not exists placed_by varchar;
@@ -169,9 +195,12 @@ create or replace view raw.current_number_accounting as
     select a.* from raw.number_accounting a join raw.documents d using (load_id);
 create or replace view raw.current_totals as
     select t.* from raw.totals t join raw.documents d using (load_id);
+create or replace view raw.current_statements as
+    select s.* from raw.statements s join raw.documents d using (load_id);
 """
 
-_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals")
+_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals",
+                "raw.statements")
 
 
 def _geo_rows() -> str:
@@ -338,6 +367,28 @@ def load_totals(db_path: Path, load_id: str) -> pd.DataFrame:
     return _rows_of_load(db_path, _TOTALS_OF_LOAD, load_id)
 
 
+_STATEMENT_COLUMNS = ["load_id", "file", "line", "end_line", "sentence", "clause", "claim", "place_code",
+                      "place_name", "year", "period_from", "period_to", "stated_value", "stated_raw",
+                      "direction", "rank", "table_number", "table_id", "verdict", "reason", "table_value",
+                      "table_raw", "table_line"]
+
+
+def _statement_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
+    def dec(v):
+        return None if v is None else format_decimal(v)
+
+    return pd.DataFrame([{
+        "load_id": load_id, "file": s.file, "line": s.line, "end_line": s.end_line, "sentence": s.sentence,
+        "clause": s.clause, "claim": s.claim.kind, "place_code": s.claim.place, "place_name": s.claim.place_name,
+        "year": s.claim.year, "period_from": s.claim.period_from, "period_to": s.claim.period_to,
+        "stated_value": dec(s.claim.stated), "stated_raw": s.claim.stated_raw, "direction": s.claim.direction,
+        "rank": s.claim.rank, "table_number": s.table, "table_id": s.table_id, "verdict": s.verdict,
+        "reason": s.reason, "table_value": dec(s.table_value), "table_raw": s.table_raw, "table_line": s.table_line,
+    } for s in result.statements], columns=_STATEMENT_COLUMNS).astype(
+        {"line": "Int64", "end_line": "Int64", "year": "Int64", "period_from": "Int64", "period_to": "Int64",
+         "table_line": "Int64"})
+
+
 def _accounting_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     counts = result.accounting.counts if result.accounting is not None else {}
     return pd.DataFrame([{"load_id": load_id, "file": result.file, "category": k, "numbers": v}
@@ -409,6 +460,8 @@ def stage_document(db_path: Path, path: Path, run_id: str | None = None,
             con.execute("insert into raw.number_accounting by name select * from accounting_df")
             con.register("totals_df", _total_rows(con, load_id))
             con.execute("insert into raw.totals by name select * from totals_df")
+            con.register("statements_df", _statement_rows(load_id, result))
+            con.execute("insert into raw.statements by name select * from statements_df")
             con.execute("commit")
         except Exception:
             con.execute("rollback")

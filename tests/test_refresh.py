@@ -182,7 +182,7 @@ def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
             undocumented.append(uid)
         undocumented += [f"{uid}.{col}" for col in node["columns"]
                          if not doc["columns"].get(col, {}).get("description")]
-    assert len(catalog["nodes"]) == 22 and undocumented == []
+    assert len(catalog["nodes"]) == 24 and undocumented == []
 
 
 def test_the_pinned_dbt_tests_hold_on_todays_documents(refreshed, tmp_path):
@@ -229,6 +229,17 @@ def test_budget_proposals_add_up_to_the_hovedtotal_and_keep_their_own_tables(ref
     checks = query(db, f"select verdict, count(*) from marts.mart_afstemning where kind = 'repeated' "
                        f"and document_file = '{BUDGET}' group by 1")
     assert dict(checks) == {"agrees": 77}
+
+
+def test_the_statements_mart_holds_every_checked_claim(refreshed):
+    _, warehouse, _ = refreshed
+    db = warehouse / "warehouse.duckdb"
+    counts = dict(query(db, "select verdict, count(*) from marts.mart_udsagn group by 1"))
+    assert counts == {"agrees": 82, "contradicts": 3, "not_checkable": 6}
+    assert query(db, "select document_file, source_line, table_number, stated_raw, table_value, reason "
+                     "from marts.mart_udsagn where verdict = 'contradicts' and claim_kind = 'count' "
+                     "and source_line = 7674") == [
+        (KKR, 7674, "43", "Seks kommuner har", 7, "in Tabel 43, 7 of the 10 kommuner grow")]
 
 
 def test_a_bad_file_fails_with_its_reason_in_words_and_skipped_files_are_named(refreshed):

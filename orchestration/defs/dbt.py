@@ -74,6 +74,7 @@ RAW_SOURCES = {
     "current_cells": "Published cells (view raw.current_cells over raw.cells).",
     "current_tables": "Published tables (view raw.current_tables over raw.tables).",
     "current_totals": "Published totals beside their parts (view raw.current_totals over raw.totals).",
+    "current_statements": "Published statements of the documents about their tables, checked (view raw.current_statements).",
     "loads": "Every load attempt (raw.loads).",
     "geo": "Canonical geography (raw.geo), written with the schema.",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_PER_PATIENT_RE = re.compile(r"pr\.?\s+(?:år\s+)?pr\.?\s+patient|pr\.?\s+patient")
+_PER_PATIENT_RE = re.compile(r"pr\.?\s+(?:år\s+)?pr\.?\s+patient|pr\.?\s+(?:behandlet\s+)?patient|kr\./patient")
 _SPECIALE_RE = re.compile(r"speciale\s+(\d{2})")
 
 

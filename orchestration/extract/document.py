@@ -26,6 +26,7 @@ from .geo import fold
 from .lines import CAPTION_RE, FOOTNOTE_DEF_RE, LineIndex, dehyphenate_join
 from .model import DocumentResult, ExtractionError, Problem, ProblemKind, Table
 from .settings import DEFAULT, ExtractionSettings
+from .statements import find_statements
 from .tables import TableBuilder, table_unit
 
 
@@ -256,6 +257,7 @@ def extract_text(path: Path, text: str, result: DocumentResult,
     result.problems.sort(key=lambda p: p.line)
     result.accounting = accounting.account(ex.lines, ex.furniture, ex.headings, tables,
                                            result.problems, ex.footnotes, ex.figure_runs)
+    result.statements = find_statements(path.name, ex.lines, tables)
     return result
 
 

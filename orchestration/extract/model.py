@@ -154,6 +154,8 @@ class DocumentResult:
     problems: list[Problem] = field(default_factory=list)
     error: ExtractionError | None = None
     accounting: NumberAccounting | None = None
+    #: the prose's claims about the document's tables, checked (see ``statements``)
+    statements: list = field(default_factory=list)
 
     @property
     def cells(self) -> list[Cell]:

@@ -76,6 +76,14 @@ def render_report(results: list[DocumentResult]) -> str:
                   f"{cells} cells\n")
         if r.accounting is not None:
             out.write(f"   {r.accounting.summary()}\n")
+        if r.statements:
+            verdicts = {v: sum(1 for s in r.statements if s.verdict == v)
+                        for v in ("agrees", "contradicts", "not_checkable")}
+            out.write(f"   {len(r.statements)} statements about its tables: {verdicts['agrees']} agree, "
+                      f"{verdicts['contradicts']} contradict, {verdicts['not_checkable']} not checkable\n")
+            for s in r.statements:
+                if s.verdict == "contradicts":
+                    out.write(f"   ≠ L{s.line} [Tabel {s.table}] {s.clause[:80]}: {s.reason}\n")
         for t in r.tables:
             name = f"Tabel {t.table}" if t.table else "block"
             out.write(f"   L{t.caption_line:<6} {name:<10} {t.status:<14} {len(t.cells):>5} cells  "
