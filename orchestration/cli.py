@@ -12,7 +12,6 @@ Exit status 1 when a document failed or was blocked by a check.
 from __future__ import annotations
 
 import argparse
-import errno
 import shutil
 import sys
 import time
@@ -65,7 +64,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"no documents in {sources}", file=sys.stderr)
         return 2
     from .console import LogCapture, new_log_path
-    from .refresh import RefreshBusy, run_refresh  # Dagster is imported only for a refresh
+    from .refresh import RefreshBusy, disk_full, run_refresh  # Dagster is imported only for a refresh
 
     start = time.perf_counter()
     log_path = new_log_path(target / "logs", "refresh")
@@ -99,24 +98,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"quarantined: {', '.join(r.file for r in bad)}: readers keep the last published load of each "
               f"(see `warehouse status`, and {log_path})", file=sys.stderr)
     return 1 if bad or counts["duplicate"] else 0
-
-
-def disk_full(exc: BaseException, folder: Path) -> bool:
-    """Whether an error (or one it came from) is a full disk: ENOSPC, or the messages DuckDB
-    and SQLite give for it, or (for a bare I/O error) under 1 MB free where the warehouse is."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        text = str(exc).lower()
-        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text or "disk is full" in text:
-            return True
-        if "i/o error" in text:  # SQLite says "disk I/O error" (DuckDB says "No space left")
-            try:
-                return shutil.disk_usage(folder).free < 1e6
-            except OSError:
-                return False
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -171,15 +171,29 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=
     return run
 
 
+def disk_full(exc: BaseException, folder: Path) -> bool:
+    """Whether an error (or one it came from) is a full disk: ENOSPC, or the messages DuckDB
+    and SQLite give for it, or (for a bare I/O error) under 1 MB free where the warehouse is."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc).lower()
+        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text or "disk is full" in text:
+            return True
+        if "i/o error" in text:  # SQLite says "disk I/O error" (DuckDB says "No space left")
+            try:
+                return shutil.disk_usage(folder).free < 1e6
+            except OSError:
+                return False
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _out_of_space(result, warehouse: Path) -> bool:
-    """Whether a failed run failed for a full disk: its events say "No space left", or under
-    1 MB is free where the warehouse is."""
-    text = " ".join(str(e.message or "") for e in result.all_events).lower()
-    text += " ".join(_failure_reason(e) for e in _events(result, "STEP_FAILURE")).lower()
-    try:
-        return "no space left" in text or shutil.disk_usage(warehouse).free < 1e6
-    except OSError:
-        return False
+    """Whether a failed run failed for a full disk: what its events say, read by disk_full."""
+    said = [str(e.message or "") for e in result.all_events]
+    said += [_failure_reason(e) for e in _events(result, "STEP_FAILURE")]
+    return disk_full(RuntimeError(" ".join(said)), warehouse)
 
 
 class RefreshBusy(Exception):
