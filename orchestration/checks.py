@@ -5,7 +5,7 @@ The GX suites in ``expectations/`` run on these pandas frames:
 * ``cells_frame``: the loaded cells, plus the columns the structure and domain suites need
   (``has_value``, the header's year range, the measure a caption names, ``is_count``);
 * ``totals_frame``: every printed total of every table beside the sum of its parts, with
-  the tolerance the printed rounding allows and a verdict (agrees, slip, misread);
+  the tolerance the printed rounding allows and a verdict (agrees, slip, unexplained, misread);
 * ``udvikling_frame``: each printed "Udvikling" beside the change recomputed from the years
   it spans (percentage points for shares);
 * ``completeness_frame``: every kommune (or region) and year that a table's header promises,
@@ -91,9 +91,8 @@ def _row_facts(t: pd.DataFrame) -> pd.DataFrame:
     rows["part"] = ~rows["is_total"]
     if len(levels) >= 2:
         level = levels.mode().iloc[0]
-        # "Danmark" under the regions is their total, as "Total" is; a region among kommuner
-        # is not one of their parts (a place the geography does not know, "Silkeborg", is)
-        rows["is_total"] |= (rows["geo_level"] == "land") & (level == "region")
+        # a region among kommuner is not one of their parts (a place the geography does not
+        # know, "Silkeborg", is)
         rows["part"] = ~rows["is_total"] & (rows["geo_level"].isna() | (rows["geo_level"] == level))
     return rows
 

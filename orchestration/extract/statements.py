@@ -315,11 +315,9 @@ class _TableView:
                 row["periods"][(c.period_from, c.period_to)] = c
             elif c.year is not None:
                 row["years"][c.year] = c
-
-    def parts(self) -> dict[str, dict]:
-        """The places the table lists (not its total), at its usual level."""
-        return {code: r for code, r in self.by_place.items()
-                if not r["total"] and geomod.BY_CODE[code].level == self.level}
+        #: the places the table lists (not its total), at its usual level
+        self.parts = {code: r for code, r in self.by_place.items()
+                      if not r["total"] and geomod.BY_CODE[code].level == self.level}
 
     def years(self) -> list[int]:
         return sorted({y for r in self.by_place.values() for y in r["years"]})
@@ -410,11 +408,11 @@ def _check_level(s: Statement, view: _TableView) -> None:
         if abs(c.stated - cell.value) > _half(_decimals(c.stated_raw)) + _half(cell.decimals):
             wrong.append(f"the table prints {cell.raw} for {c.place_name} in {years[-1]}")
     if c.rank is not None:
-        if c.place not in view.parts():
+        if c.place not in view.parts:
             s.reason = f"{c.place_name} is the table's total, not one of the places it ranks"
             return
         for year in years:
-            values = {code: r["years"][year].value for code, r in view.parts().items() if year in r["years"]}
+            values = {code: r["years"][year].value for code, r in view.parts.items() if year in r["years"]}
             problem = _rank_problem(values, [c.place], c.rank)
             if problem:
                 wrong.append(f"{problem} in {year}")
@@ -444,8 +442,8 @@ def _check_change(s: Statement, view: _TableView) -> None:
     if c.direction and c.stated is None and value is not None:
         if (c.direction == "up" and value < 0) or (c.direction == "down" and value > 0):
             wrong.append(f"Tabel {view.table.table} {'prints ' + printed.raw if printed else 'gives a change of ' + format(value, '.1f')}")
-    if c.rank is not None and c.place in view.parts():
-        changes = {code: view.change(code, (a, b)) for code in view.parts()}
+    if c.rank is not None and c.place in view.parts:
+        changes = {code: view.change(code, (a, b)) for code in view.parts}
         values = {code: (p.value if p is not None else r) for code, (p, r, _) in changes.items()
                   if (p is not None or r is not None)}
         problem = _rank_problem(values, c.group or [c.place], c.rank)
@@ -461,7 +459,7 @@ def _check_count(s: Statement, view: _TableView) -> None:
     if view.level != "kommune":
         s.reason = f"Tabel {view.table.table} does not list kommuner"
         return
-    parts = view.parts()
+    parts = view.parts
     changes = [view.change(code, (c.period_from, c.period_to)) for code in parts]
     values = [(p.value if p is not None else r) for p, r, _ in changes]
     if not parts or any(v is None for v in values) or c.direction is None:
