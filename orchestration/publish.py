@@ -109,7 +109,10 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
     versions = warehouse / VERSIONS_DIR
     versions.mkdir(parents=True, exist_ok=True)
     for stale in [*versions.glob("*/*.tmp*"), *warehouse.glob(f".{PUBLISHED_NAME}-*.tmp*")]:
-        stale.unlink(missing_ok=True)  # left by a publish that was killed
+        # a file left by a publish that was killed; a folder "published.duckdb.tmp" is where
+        # DuckDB spills a reader's large query on that version: it is the reader's
+        if stale.is_file() or stale.is_symlink():
+            stale.unlink(missing_ok=True)
     for empty in versions.iterdir():
         if empty.is_dir() and not any(empty.iterdir()):
             empty.rmdir()

@@ -241,3 +241,27 @@ def test_refresh_waits_while_a_file_is_still_being_written(tmp_path):
     writer.join()
     assert time.monotonic() - start >= 2.0  # it waited for the last write, and then for the settle
     assert path.read_text(encoding="utf-8").count("linje") == 4
+
+
+def test_a_readers_spill_folder_does_not_stop_the_next_publish(tmp_path):
+    """A BI tool's large query on the published copy makes DuckDB spill into a folder beside
+    it, "published.duckdb.tmp". The next publish must neither fail on it (it once took it for
+    a file a killed publish left) nor delete it under the reader."""
+    import duckdb
+
+    from orchestration.publish import publish
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("create schema marts; create table marts.t as select 1 as x")
+    con.close()
+    first = publish(tmp_path, report=False)
+    spill = tmp_path / "published" / first.publish_id / "published.duckdb.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_text("spilled rows", encoding="utf-8")
+    second = publish(tmp_path, report=False)
+    assert second.publish_id != first.publish_id and (spill / "duckdb_temp_storage-0.tmp").exists()
+    con = duckdb.connect(str(tmp_path / "published.duckdb"), read_only=True)
+    try:
+        assert con.execute("select publish_id from meta.publish").fetchone() == (second.publish_id,)
+    finally:
+        con.close()

@@ -127,7 +127,12 @@ def test_warehouse_sql_reads_the_warehouse_only_and_ctrl_c_cancels(served, tmp_p
                             cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(4)
     slow.send_signal(signal.SIGINT)
-    _, err = slow.communicate(timeout=60)
+    try:
+        _, err = slow.communicate(timeout=60)
+    finally:
+        if slow.poll() is None:  # never leave it running: it fills the disk with its spill
+            slow.kill()
+            slow.communicate()
     assert slow.returncode == 130 and "interrupted (Ctrl-C)" in err
 
 
