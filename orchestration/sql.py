@@ -17,7 +17,9 @@ import datetime as dt
 import decimal
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -80,6 +82,9 @@ def _statement_text(query: str) -> str:
 def run_query(con: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], list[tuple]]:
     if _statement_text(query) in _TABLES_COMMANDS:
         query = TABLES_SQL
+    previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
+    if previous is not None:
+        signal.signal(signal.SIGINT, _first_ctrl_c)
     try:
         rel = con.execute(query)
         if rel.description is None:
@@ -103,6 +108,22 @@ def run_query(con: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], li
         if isinstance(exc, duckdb.InterruptException):
             raise Interrupted("interrupted (Ctrl-C): the statement was cancelled") from exc
         raise SqlError(message) from exc
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _first_ctrl_c(signum, frame):
+    """Ctrl-C while a statement runs: DuckDB cancels it. DuckDB can take long to stop some
+    statements (its tasks check for the interrupt between chunks, duckdb/duckdb#15925), so a
+    second Ctrl-C ends the process at once."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    print("cancelling the statement (Ctrl-C again quits at once)", file=sys.stderr, flush=True)
+    raise KeyboardInterrupt
 
 
 def format_table(columns: list[str], rows: list[tuple]) -> str:
