@@ -169,7 +169,7 @@ create table if not exists raw.statements (
     stated_value decimal(24, 6),
     stated_raw varchar,
     direction varchar,         -- up | down
-    rank varchar,              -- highest | lowest | second
+    rank varchar,              -- highest | lowest | second_highest | second_lowest
     table_number varchar,
     table_id varchar,
     verdict varchar,           -- agrees | contradicts | not_checkable
@@ -316,10 +316,12 @@ _CELL_COLUMNS = [
 ]
 
 
-def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
-    def dec(v):
-        return None if v is None else format_decimal(v)
+def _decimal_text(v) -> str | None:
+    """A Decimal as the exact text DuckDB casts to decimal(24, 6) (None stays None)."""
+    return None if v is None else format_decimal(v)
 
+
+def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     return pd.DataFrame([{
         "load_id": load_id, "file": c.file, "table_id": c.table_id, "table_number": c.table,
         "caption": c.caption, "section": c.section, "row_index": c.row_index,
@@ -328,8 +330,8 @@ def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
         "geo_match": c.geo_match, "is_total": c.is_total, "perspective": c.perspective,
         "column_label": c.column_label, "column_kind": c.column_kind, "year": c.year,
         "period_from": c.period_from,
-        "period_to": c.period_to, "value": dec(c.value), "value_low": dec(c.value_low),
-        "value_high": dec(c.value_high), "decimals": c.decimals, "unit": c.unit,
+        "period_to": c.period_to, "value": _decimal_text(c.value), "value_low": _decimal_text(c.value_low),
+        "value_high": _decimal_text(c.value_high), "decimals": c.decimals, "unit": c.unit,
         "raw": c.raw, "line": c.line, "read_as": c.read_as, "annotation": c.annotation,
         "placed_by": c.placed_by,
     } for c in result.cells], columns=_CELL_COLUMNS)
@@ -374,16 +376,13 @@ _STATEMENT_COLUMNS = ["load_id", "file", "line", "end_line", "sentence", "clause
 
 
 def _statement_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
-    def dec(v):
-        return None if v is None else format_decimal(v)
-
     return pd.DataFrame([{
         "load_id": load_id, "file": s.file, "line": s.line, "end_line": s.end_line, "sentence": s.sentence,
         "clause": s.clause, "claim": s.claim.kind, "place_code": s.claim.place, "place_name": s.claim.place_name,
         "year": s.claim.year, "period_from": s.claim.period_from, "period_to": s.claim.period_to,
-        "stated_value": dec(s.claim.stated), "stated_raw": s.claim.stated_raw, "direction": s.claim.direction,
+        "stated_value": _decimal_text(s.claim.stated), "stated_raw": s.claim.stated_raw, "direction": s.claim.direction,
         "rank": s.claim.rank, "table_number": s.table, "table_id": s.table_id, "verdict": s.verdict,
-        "reason": s.reason, "table_value": dec(s.table_value), "table_raw": s.table_raw, "table_line": s.table_line,
+        "reason": s.reason, "table_value": _decimal_text(s.table_value), "table_raw": s.table_raw, "table_line": s.table_line,
     } for s in result.statements], columns=_STATEMENT_COLUMNS).astype(
         {"line": "Int64", "end_line": "Int64", "year": "Int64", "period_from": "Int64", "period_to": "Int64",
          "table_line": "Int64"})
