@@ -87,6 +87,13 @@ def parse_range(text: str) -> tuple[Number, Number] | None:
     return low, high
 
 
+@lru_cache(maxsize=None)
+def half_unit(decimals: int) -> Decimal:
+    """Half a unit of the last digit of a figure printed with ``decimals`` decimals: how far
+    the printed figure can be from the true one."""
+    return Decimal(5).scaleb(-(decimals + 1))
+
+
 def is_year(token: str) -> bool:
     return bool(YEAR_RE.match(token))
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from functools import lru_cache
 from itertools import combinations, product
 
 from .lines import RawCell, join_spaced, _spaced_group
+from .numbers import half_unit
 
 
 # -- 1. spaces --------------------------------------------------------------------------------------
@@ -93,17 +93,11 @@ def _fill(cells: list[RawCell], before: dict[int, int], after: int) -> list[RawC
 EVIDENCE_SHARE = Decimal("0.005")
 
 
-@lru_cache(maxsize=None)
-def _half_unit(decimals: int) -> Decimal:
-    """Half a unit of the last digit of a figure printed with ``decimals`` decimals."""
-    return Decimal(5).scaleb(-(decimals + 1))
-
-
 def _tolerance(cells: list[RawCell | None]) -> Decimal:
     """How far a printed sum may be from its printed parts: half a unit of the last printed
     digit of each, but never more than EVIDENCE_SHARE of the largest figure."""
     present = [c for c in cells if c is not None]
-    rounding = sum((_half_unit(c.decimals) for c in present), Decimal(0))
+    rounding = sum((half_unit(c.decimals) for c in present), Decimal(0))
     largest = max((abs(c.value) for c in present if c.value is not None), default=Decimal(0))
     return min(rounding, largest * EVIDENCE_SHARE) if largest else rounding
 

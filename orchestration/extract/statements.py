@@ -30,7 +30,7 @@ from decimal import Decimal
 from . import geo as geomod
 from .classify import measure_of
 from .model import Cell, Table
-from .numbers import parse_number
+from .numbers import half_unit, parse_number
 
 #: words before a full stop that do not end a sentence
 _ABBREVIATIONS = ("pr.", "hhv.", "ca.", "jf.", "obs.", "inkl.", "bl.a.", "f.eks.", "nr.", "mio.", "mia.", "kap.")
@@ -79,6 +79,7 @@ class Claim:
     period_to: int | None = None
     stated: Decimal | None = None
     stated_raw: str | None = None
+    stated_decimals: int = 0         # decimals of the stated figure: its rounding
     direction: str | None = None     # up | down (a change, a count)
     rank: str | None = None          # highest | lowest | second_highest | second_lowest
     all_years: bool = False
@@ -203,8 +204,8 @@ def _period(text: str) -> tuple[int, int] | None:
     return int(a), int(b)
 
 
-def _figures(text: str) -> list[tuple[Decimal, str, str | None]]:
-    """(value, raw, unit) of the figures a clause states, without years, periods and the
+def _figures(text: str) -> list[tuple[Decimal, str, str | None, int]]:
+    """(value, raw, unit, decimals) of the figures a clause states, without years, periods and the
     numbers of specialer and tables."""
     out = []
     for m in _FIGURE_RE.finditer(text):
@@ -220,7 +221,7 @@ def _figures(text: str) -> list[tuple[Decimal, str, str | None]]:
         num = parse_number(number.replace("–", "-").replace("−", "-"))
         if num is None:
             continue
-        out.append((num.value, m.group(0).strip(), "kr." if unit and unit.startswith("kr") else unit))
+        out.append((num.value, m.group(0).strip(), "kr." if unit and unit.startswith("kr") else unit, num.decimals))
     return out
 
 
@@ -282,13 +283,13 @@ def claims(clause: str, context: dict) -> list[Claim]:
             if rank in ("highest", "lowest"):  # "det største fald", "den mindste stigning"
                 rank = ("lowest" if down and not up else "highest") if high else "lowest"
             out.append(Claim("change", code, name, period_from=p_from, period_to=p_to, stated=value,
-                             stated_raw=figure[1] if figure else None,
+                             stated_raw=figure[1] if figure else None, stated_decimals=figure[3] if figure else 0,
                              direction="up" if up and not down else "down" if down and not up else None,
                              rank=rank, group=group))
         elif rank is not None or (figure is not None and figure[2] == "kr."):
             out.append(Claim("rank" if figure is None else "value", code, name, year=context.get("year"),
                              stated=figure[0] if figure else None, stated_raw=figure[1] if figure else None,
-                             rank=rank, all_years=all_years))
+                             stated_decimals=figure[3] if figure else 0, rank=rank, all_years=all_years))
     return out
 
 
@@ -341,15 +342,6 @@ class _TableView:
             else:
                 recomputed = (cb.value / ca.value - 1) * 100
         return printed, recomputed, (a, b)
-
-
-def _half(raw_decimals: int) -> Decimal:
-    return Decimal(5).scaleb(-(raw_decimals + 1))
-
-
-def _decimals(raw: str | None) -> int:
-    m = re.search(r",(\d+)", raw or "")
-    return len(m.group(1)) if m else 0
 
 
 def check(statement: Statement, view: _TableView) -> None:
@@ -405,7 +397,7 @@ def _check_level(s: Statement, view: _TableView) -> None:
         if "kr" in (c.stated_raw or "") and cell.unit != "kr.":
             s.reason = f"stated in kr., the table in {cell.unit}"
             return
-        if abs(c.stated - cell.value) > _half(_decimals(c.stated_raw)) + _half(cell.decimals):
+        if abs(c.stated - cell.value) > half_unit(c.stated_decimals) + half_unit(cell.decimals):
             wrong.append(f"the table prints {cell.raw} for {c.place_name} in {years[-1]}")
     if c.rank is not None:
         if c.place not in view.parts:
@@ -432,8 +424,8 @@ def _check_change(s: Statement, view: _TableView) -> None:
     s.table_line = printed.line if printed is not None else None
     wrong = []
     if c.stated is not None:
-        tol = _half(_decimals(c.stated_raw))
-        near_printed = printed is not None and abs(c.stated - printed.value) <= tol + _half(printed.decimals)
+        tol = half_unit(c.stated_decimals)
+        near_printed = printed is not None and abs(c.stated - printed.value) <= tol + half_unit(printed.decimals)
         near_years = recomputed is not None and abs(c.stated - recomputed) <= tol + Decimal("0.5")
         if not (near_printed or near_years):
             what = f"prints {printed.raw}" if printed is not None else f"gives {recomputed:.1f}%"
