@@ -74,13 +74,21 @@ def _additive_table(t: pd.DataFrame) -> bool:
         ("andel", "procentandel", "gennemsnit"))
 
 
-def _row_facts(t: pd.DataFrame) -> pd.DataFrame:
-    """One row per table row: its label, whether it is a total, a group row (its label is the
-    section other rows stand under: "Løft af det psykiatriske område" over 1.24-1.32) and
-    whether it is a part that totals add up (rows at the table's usual geography level)."""
-    rows = t.groupby("row_index").agg(label=("row_label", "first"), section=("section", "first"),
-                                      is_total=("is_total", "first"), geo_level=("geo_level", "first"),
-                                      item=("row_number", "first")).sort_index()
+def _rows_of_tables(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """table id -> one row per table row (by row index) with its label, section, whether it
+    is a total, its geography level and item number (the first of its cells that has one)."""
+    rows = values.groupby(["table_id", "row_index"], sort=True).agg(
+        label=("row_label", "first"), section=("section", "first"), is_total=("is_total", "first"),
+        geo_level=("geo_level", "first"), item=("row_number", "first"))
+    return {table_id: r.droplevel("table_id") for table_id, r in rows.groupby(level="table_id", sort=False)}
+
+
+def _row_facts(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per table row (``_rows_of_tables``), with whether it is a total, a group row
+    (its label is the section other rows stand under: "Løft af det psykiatriske område" over
+    1.24-1.32) and whether it is a part that totals add up (rows at the table's usual
+    geography level)."""
+    rows = rows.copy()
     sections = {str(x).casefold() for x in rows["section"].dropna()}
     rows["group"] = rows["label"].fillna("").str.casefold().isin(sections) & rows["item"].isna()
     # "Danmark" as the last row, under places of another level, is their total
@@ -124,15 +132,36 @@ def _interpretations(rows: pd.DataFrame, at: int) -> dict[str, list[int]]:
     return {name: parts for name, parts in out.items() if len(parts) >= 2}
 
 
-def _without_subtotals(parts: list[int], cell: pd.DataFrame) -> list[int]:
+class _Column:
+    """One column of a table's values by row index (plain arrays: the sums are tried often)."""
+
+    def __init__(self, c: pd.DataFrame):
+        self.frame = c.set_index("row_index")
+        self.at = {r: i for i, r in enumerate(self.frame.index)}
+        self.values = self.frame["value"].to_numpy(dtype=float)
+        self.decimals = self.frame["decimals"].tolist()
+        self.units = self.frame["unit"].tolist()
+        self.lines = self.frame["line"].tolist()
+
+    def sum(self, rows: list[int]) -> float:
+        return float(self.values[[self.at[r] for r in rows]].sum())
+
+    def value(self, r: int) -> float:
+        return float(self.values[self.at[r]])
+
+    def decimals_of(self, rows: list[int]) -> list:
+        return [self.decimals[self.at[r]] for r in rows]
+
+
+def _without_subtotals(parts: list[int], cell: _Column) -> list[int]:
     """The parts without unlabelled subtotals: a row equal to the sum of the two or more parts
     above it ("Råderum (netto) 236,2" under 277,2 and -41) is their sum, not one more part."""
     kept: list[int] = []
     for r in parts:
         if len(kept) >= 2:
-            s = float(cell.loc[kept, "value"].sum())
-            tol = sum(_tolerance(d) for d in cell.loc[[*kept, r], "decimals"])
-            if abs(s - float(cell.at[r, "value"])) <= tol:
+            s = cell.sum(kept)
+            tol = sum(_tolerance(d) for d in cell.decimals_of([*kept, r]))
+            if abs(s - cell.value(r)) <= tol:
                 kept = [r]  # the subtotal stands for the rows it sums
                 continue
         kept.append(r)
@@ -176,23 +205,24 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
     df = cells_frame(cells) if "measure" not in cells else cells
     out = []
     values = df[df["has_value"] & df["period_from"].isna() & ~df["unit"].isin(["%", "procentpoint"])]
+    table_rows = _rows_of_tables(values)
     for table_id, t in values.groupby("table_id", sort=False):
         if not t["is_total"].any() and not (t["geo_level"] == "land").any():
             continue
         if not _additive_table(t):
             continue
-        rows = _row_facts(t)
+        rows = _row_facts(table_rows[table_id])
         found = []
         for col, c in t.groupby("col_index"):
-            cell = c.set_index("row_index")
+            cell = _Column(c)
             for at in rows.index[rows["is_total"]]:
-                if at not in cell.index:
+                if at not in cell.at:
                     continue
-                tot = cell.loc[at]
+                tot = cell.frame.loc[at]
                 best = None
                 tried = []
                 for name, parts in _interpretations(rows, at).items():
-                    parts = [r for r in parts if r in cell.index and cell.at[r, "unit"] == tot["unit"]]
+                    parts = [r for r in parts if r in cell.at and cell.units[cell.at[r]] == tot["unit"]]
                     tried.append((name, parts))
                     if name == "the rows since the previous total":
                         tried.append(("the rows since the previous total, unlabelled subtotals left out",
@@ -201,10 +231,10 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
                     if len(parts) < 2:
                         continue
                     total = float(tot["value"])
-                    s = float(cell.loc[parts, "value"].sum())
+                    s = cell.sum(parts)
                     # a whole number in a column that prints decimals ("2" among "3,4" and
                     # "7,5") is exact to the column's decimals, not rounded to a whole
-                    decimals = [int(d or 0) for d in [tot["decimals"], *cell.loc[parts, "decimals"]]]
+                    decimals = [int(d or 0) for d in [tot["decimals"], *cell.decimals_of(parts)]]
                     places = max(decimals)
                     tol = sum(_tolerance(d or places) for d in decimals)
                     candidate = (abs(s - total) - tol, name, parts, s, tol)
@@ -216,13 +246,13 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
                 if best is None:
                     continue
                 excess, name, parts, s, tol = best
-                lines = cell.loc[parts, "line"]
+                lines = [cell.lines[cell.at[r]] for r in parts]
                 found.append({
                     "file": tot["file"], "table_number": tot["table_number"], "table_id": table_id,
                     "caption": tot["caption"], "section": tot["section"], "total_row": tot["row_label"],
                     "column_label": tot["column_label"], "year": tot["year"], "line": tot["line"],
                     "raw": tot["raw"], "printed_total": float(tot["value"]), "sum_of_parts": round(s, 6),
-                    "parts": len(parts), "parts_from_line": int(lines.min()), "parts_to_line": int(lines.max()),
+                    "parts": len(parts), "parts_from_line": int(min(lines)), "parts_to_line": int(max(lines)),
                     "interpretation": name, "difference": round(s - float(tot["value"]), 6),
                     "tolerance": round(tol, 6), "excess": round(excess, 6),
                 })
@@ -242,16 +272,15 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
     periods = df[df["period_from"].notna() & df["has_value"]]
     if periods.empty:
         return pd.DataFrame(rows, columns=cols)
-    by_row = {k: g for k, g in df[df["column_year"].notna() & df["has_value"]].groupby(["table_id", "row_index"])}
-    for _, p in periods.iterrows():
-        g = by_row.get((p["table_id"], p["row_index"]))
-        if g is None:
+    # (table, row, year) -> the first cell of that year in the row
+    by_year: dict[tuple, dict] = {}
+    for c in df[df["column_year"].notna() & df["has_value"]].to_dict("records"):
+        by_year.setdefault((c["table_id"], c["row_index"], c["column_year"]), c)
+    for p in periods.to_dict("records"):
+        a = by_year.get((p["table_id"], p["row_index"], p["period_from"]))
+        b = by_year.get((p["table_id"], p["row_index"], p["period_to"]))
+        if a is None or b is None:
             continue
-        start = g[g["column_year"] == p["period_from"]]
-        end = g[g["column_year"] == p["period_to"]]
-        if start.empty or end.empty:
-            continue
-        a, b = start.iloc[0], end.iloc[0]
         va, vb = float(a["value"]), float(b["value"])
         printed = float(p["value"])
         tol_printed = _tolerance(p["decimals"])
@@ -305,7 +334,9 @@ def completeness_frame(cells: pd.DataFrame, known_gaps: list[dict] | None = None
     rows = []
     gaps = known_gaps or []
     members = {"kommune": KOMMUNE_CODES, "region": REGION_CODES}
-    for table_id, t in df.groupby("table_id"):
+    # only tables with rows of kommuner or regioner can promise any
+    listing = df.loc[~df["is_total"] & df["geo_level"].isin(list(members)), "table_id"].unique()
+    for table_id, t in df[df["table_id"].isin(listing)].groupby("table_id"):
         years = sorted(int(y) for y in t["column_year"].dropna().unique())
         geo_rows = t[~t["is_total"] & t["geo_level"].isin(list(members))]
         if len(years) < 2 or geo_rows.empty:

@@ -7,13 +7,13 @@ import dagster as dg
 
 from .defs.automation import daily_refresh, marts_sensor, sources_sensor
 from .defs.dbt import dbt_models, dbt_resource, published_warehouse, raw_sources, transform_job
-from .defs.documents import (WarehouseResource, document_checks, published_document, refresh_document_job,
+from .defs.documents import (WarehouseResource, document_checks, published_document, refresh_documents,
                              staged_document)
 
 defs = dg.Definitions(
     assets=[staged_document, published_document, *raw_sources, dbt_models, published_warehouse],
     asset_checks=document_checks,
-    jobs=[refresh_document_job, transform_job],
+    jobs=[refresh_documents, transform_job],
     sensors=[sources_sensor, marts_sensor],
     schedules=[daily_refresh],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource()},

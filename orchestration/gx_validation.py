@@ -40,6 +40,18 @@ class SuiteOutcome:
     rows_checked: int
     failures: list[str] = field(default_factory=list)  # one line per failing row (first few)
     data_docs: str | None = None
+    #: file -> its failure lines, for a suite run on the rows of many documents at once (a
+    #: failure that names no file is under None and counts against every document)
+    by_file: dict[str | None, list[str]] = field(default_factory=dict)
+    failed_by_file: dict[str | None, int] = field(default_factory=dict)  # failed expectations
+    rows_by_file: dict[str, int] = field(default_factory=dict)
+
+    def for_file(self, file: str) -> "SuiteOutcome":
+        """This suite's outcome for one document of the rows it validated."""
+        failures = self.by_file.get(file, []) + self.by_file.get(None, [])
+        failed = self.failed_by_file.get(file, 0) + self.failed_by_file.get(None, 0)
+        return SuiteOutcome(self.suite, self.blocking, failed == 0, self.evaluated, failed,
+                            self.rows_by_file.get(file, 0), failures, self.data_docs)
 
     def summary(self) -> str:
         head = (f"{self.suite}: {self.evaluated - self.failed_expectations}/{self.evaluated} "
@@ -131,6 +143,8 @@ class Validator:
                         run_id=gx.RunIdentifier(run_name=run_name))
         vr = next(iter(result.run_results.values()))
         failures: list[str] = []
+        by_file: dict[str | None, list[str]] = {}
+        failed_by_file: dict[str | None, int] = {}
         failed = 0
         for r in vr.results:
             if r.success:
@@ -141,14 +155,22 @@ class Validator:
                 f"{cfg.kwargs.get('column_A')} vs {cfg.kwargs.get('column_B')}")
             res = r.result or {}
             n = res.get("unexpected_count", "?")
-            failures.append(f"  {cfg.type}({col}) failed for {n} row(s)")
-            shown = res.get("unexpected_index_list") or []
-            for row in shown[:SHOW_ROWS]:
-                detail = {k: v for k, v in row.items() if k not in INDEX_COLUMNS.get(spec["meta"]["frame"], [])}
-                extra = f" [{', '.join(f'{k}={v}' for k, v in detail.items())}]" if detail else ""
-                failures.append(f"    - {_where(row)}{extra}")
-            if isinstance(n, int) and n > SHOW_ROWS:
-                failures.append(f"    ... and {n - SHOW_ROWS} more")
+            head = f"  {cfg.type}({col}) failed for {{}} row(s)"
+            failures.append(head.format(n))
+            rows = res.get("unexpected_index_list") or []
+            lines = [self._row_line(row, spec["meta"]["frame"]) for row in rows]
+            failures += lines[:SHOW_ROWS] + ([f"    ... and {n - SHOW_ROWS} more"]
+                                             if isinstance(n, int) and n > SHOW_ROWS else [])
+            grouped: dict[str | None, list[str]] = {}
+            for row, line in zip(rows, lines):
+                grouped.setdefault(row.get("file") if isinstance(row.get("file"), str) else None, []).append(line)
+            if not grouped:  # no row named: it counts against every document
+                grouped[None] = []
+            for file, file_lines in grouped.items():
+                failed_by_file[file] = failed_by_file.get(file, 0) + 1
+                by_file.setdefault(file, []).append(head.format(len(file_lines) if file_lines else n))
+                by_file[file] += file_lines[:SHOW_ROWS] + (
+                    [f"    ... and {len(file_lines) - SHOW_ROWS} more"] if len(file_lines) > SHOW_ROWS else [])
         if build_docs or (build_docs is None and not vr.success):
             self.build_docs()
             url = self.docs_url(next(iter(result.run_results)))  # this validation's own page
@@ -157,7 +179,14 @@ class Validator:
         return SuiteOutcome(
             suite=suite_name, blocking=blocking, success=bool(vr.success),
             evaluated=len(vr.results), failed_expectations=failed, rows_checked=len(frame),
-            failures=failures, data_docs=url)
+            failures=failures, data_docs=url, by_file=by_file, failed_by_file=failed_by_file,
+            rows_by_file=frame["file"].value_counts().to_dict() if "file" in frame else {})
+
+    @staticmethod
+    def _row_line(row: dict, frame_kind: str) -> str:
+        detail = {k: v for k, v in row.items() if k not in INDEX_COLUMNS.get(frame_kind, [])}
+        extra = f" [{', '.join(f'{k}={v}' for k, v in detail.items())}]" if detail else ""
+        return f"    - {_where(row)}{extra}"
 
 
 OFFLINE_INDEX = "offline.html"

@@ -15,7 +15,6 @@ import csv
 import hashlib
 import io
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +23,6 @@ import duckdb
 import pandas as pd
 
 from . import checks
-from .extract import extract_document
 from .extract import geo as geomod
 from .extract.model import DocumentResult
 from .extract.numbers import format_decimal
@@ -33,7 +31,7 @@ from .extract.numbers import format_decimal
 #: another version is extracted again even though its bytes are unchanged
 EXTRACTOR_VERSION = "3"  # 3: raw.totals and raw.statements are made with every load
 
-SCHEMA_SQL = """
+_LOADS_SQL = """
 create schema if not exists raw;
 create table if not exists raw.loads (
     load_id varchar primary key,
@@ -60,6 +58,11 @@ create table if not exists raw.documents (
     load_id varchar not null,
     published_at timestamptz not null
 );
+"""
+
+#: the tables a load writes its rows into (also made in memory by the staging workers)
+DATA_SCHEMA_SQL = """
+create schema if not exists raw;
 create table if not exists raw.tables (
     load_id varchar not null,
     file varchar not null,
@@ -178,6 +181,9 @@ create table if not exists raw.statements (
     table_raw varchar,
     table_line integer
 );
+"""
+
+_VIEWS_SQL = """
 -- columns added after the first release: warehouses made by it get them here
 alter table raw.cells add column if not exists column_kind varchar;
 alter table raw.cells add column if not exists placed_by varchar;
@@ -199,8 +205,8 @@ create or replace view raw.current_statements as
     select s.* from raw.statements s join raw.documents d using (load_id);
 """
 
-_DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals",
-                "raw.statements")
+DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals",
+               "raw.statements")
 
 
 def _geo_rows() -> str:
@@ -212,7 +218,7 @@ def _geo_rows() -> str:
                      for g in [*geomod.KOMMUNER, *geomod.REGIONER, geomod.DANMARK])
 
 
-SCHEMA_SQL = SCHEMA_SQL.replace("{geo_rows}", _geo_rows())
+SCHEMA_SQL = _LOADS_SQL + DATA_SCHEMA_SQL + _VIEWS_SQL.replace("{geo_rows}", _geo_rows())
 
 
 class LoadError(Exception):
@@ -287,11 +293,22 @@ def published_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(PUBLISHED_HASHES_SQL, [EXTRACTOR_VERSION]).fetchall())
 
 
+def published_hashes_of(db_path: Path) -> dict[str, str]:
+    """``published_hashes`` of a warehouse file ({} when there is none yet)."""
+    if not Path(db_path).exists():
+        return {}
+    con = connect(db_path)
+    try:
+        return published_hashes(con)
+    finally:
+        con.close()
+
+
 def published_sha256(con: duckdb.DuckDBPyConnection, file: str) -> str | None:
     return published_hashes(con).get(file)
 
 
-def _now() -> datetime:
+def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
@@ -407,13 +424,33 @@ from cells_df
 """
 
 
+def insert_result_rows(con: duckdb.DuckDBPyConnection, load_id: str, result: DocumentResult) -> None:
+    """Write an extracted document's rows under ``load_id`` into the raw tables of ``con``
+    (the totals are computed from the cells as stored, so their types are the warehouse's)."""
+    cells_df = _cell_rows(load_id, result)  # noqa: F841  (read by name in SQL)
+    con.execute(_CELL_INSERT)
+    for table, frame in (("raw.tables", _table_rows(load_id, result)),
+                         ("raw.problems", _problem_rows(load_id, result)),
+                         ("raw.number_accounting", _accounting_rows(load_id, result)),
+                         ("raw.totals", _total_rows(con, load_id)),
+                         ("raw.statements", _statement_rows(load_id, result))):
+        con.register("frame_df", frame)
+        con.execute(f"insert into {table} by name select * from frame_df")
+        con.unregister("frame_df")
+
+
 def stage_document(db_path: Path, path: Path, run_id: str | None = None,
                    force: bool = False) -> StageResult:
-    """Extract one document and stage its rows under a new load id.
+    """Extract one document and stage its rows under a new load id (``orchestration.staging``
+    for one document: a refresh stages many at once).
 
     Skipped (nothing extracted) when the file's SHA-256 equals its published load's, unless
     ``force``. Raises LoadError naming the file (and line) when the document cannot be read.
     """
+    import tempfile
+
+    from .staging import prepare_load, write_loads
+
     path = Path(path)
     started = time.perf_counter()
     sha = file_sha256(path)
@@ -424,88 +461,63 @@ def stage_document(db_path: Path, path: Path, run_id: str | None = None,
         con.close()  # DuckDB's write lock is not held while the document is extracted
     if unchanged:
         return StageResult(path.name, sha, None, True, seconds=time.perf_counter() - started)
-    load_id = f"{path.stem}-{uuid.uuid4().hex[:12]}"
-    started_at = _now()
-    result = extract_document(path)
-    con = connect(db_path)
-    try:
-        if result.error is not None:
-            con.execute(
-                "insert into raw.loads (load_id, file, sha256, size_bytes, status, extractor_version,"
-                " run_id, started_at, finished_at, message) values (?, ?, ?, ?, 'failed', ?, ?, ?, ?, ?)",
-                [load_id, path.name, sha, path.stat().st_size, EXTRACTOR_VERSION, run_id,
-                 started_at, _now(), str(result.error)])
-            raise LoadError(f"{result.error} (load {load_id} failed; the published rows are unchanged)")
-        tables_df = _table_rows(load_id, result)
-        cells_df = _cell_rows(load_id, result)  # noqa: F841  (read by name in SQL)
-        problems_df = _problem_rows(load_id, result)  # noqa: F841
-        con.execute("begin transaction")
-        try:
-            # rows of earlier loads of this file that were never published (rejected, failed)
-            for table in _DATA_TABLES:
-                con.execute(f"delete from {table} where file = ? and load_id not in "
-                            "(select load_id from raw.documents)", [path.name])
-            con.execute(
-                "insert into raw.loads values (?, ?, ?, ?, 'staged', ?, ?, ?, ?, ?, ?, ?, null, null)",
-                [load_id, path.name, sha, path.stat().st_size, len(result.tables), len(result.cells),
-                 len(result.problems), EXTRACTOR_VERSION, run_id, started_at, _now()])
-            con.register("cells_df", cells_df)
-            con.execute(_CELL_INSERT)
-            con.register("tables_df", tables_df)
-            con.execute("insert into raw.tables select * from tables_df")
-            con.register("problems_df", problems_df)
-            con.execute("insert into raw.problems by name select * from problems_df")
-            con.register("accounting_df", _accounting_rows(load_id, result))
-            con.execute("insert into raw.number_accounting by name select * from accounting_df")
-            con.register("totals_df", _total_rows(con, load_id))
-            con.execute("insert into raw.totals by name select * from totals_df")
-            con.register("statements_df", _statement_rows(load_id, result))
-            con.execute("insert into raw.statements by name select * from statements_df")
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        return StageResult(path.name, sha, load_id, False, len(result.tables), len(result.cells),
-                           len(result.problems), time.perf_counter() - started)
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="staging-", dir=Path(db_path).parent) as folder:
+        prepared = prepare_load(path, Path(folder))
+        written = write_loads(db_path, [prepared], run_id)[0]
+    if prepared.error is not None:
+        raise LoadError(written.message)
+    return StageResult(path.name, prepared.sha256, prepared.load_id, False, prepared.tables, prepared.cells,
+                       prepared.problems, time.perf_counter() - started)
 
 
 def publish_load(db_path: Path, load_id: str, catalogue: dict[str, dict[str, str]] | None = None) -> str | None:
     """Make a staged load the document's published one. Returns the load id it replaced."""
+    return publish_loads(db_path, [load_id], catalogue)[load_id]
+
+
+def publish_loads(db_path: Path, load_ids: list[str],
+                  catalogue: dict[str, dict[str, str]] | None = None) -> dict[str, str | None]:
+    """Make staged loads their documents' published ones, each in its own transaction (one
+    that fails leaves the others published). Returns load id -> the load id it replaced."""
+    replaced: dict[str, str | None] = {}
     con = connect(db_path)
     try:
-        row = con.execute("select file, sha256, status from raw.loads where load_id = ?", [load_id]).fetchone()
-        if row is None:
-            raise LoadError(f"no load {load_id}")
-        file, sha, status = row
-        if status != "staged":
-            raise LoadError(f"{file}: load {load_id} is {status}, not staged; not published")
-        meta = (catalogue or {}).get(file, {})
-        con.execute("begin transaction")
-        try:
-            old = con.execute("select load_id, title, publisher, doc_date from raw.documents "
-                              "where file = ?", [file]).fetchone()
-            if not meta and old:  # no catalogue given: keep what the document had
-                meta = {"title": old[1], "publisher": old[2], "date": old[3]}
-            now = _now()
-            con.execute("delete from raw.documents where file = ?", [file])
-            con.execute("insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",
-                        [file, meta.get("title"), meta.get("publisher"), meta.get("date"), sha,
-                         load_id, now])
-            con.execute("update raw.loads set status = 'published', finished_at = ? where load_id = ?",
-                        [now, load_id])
-            if old and old[0] != load_id:
-                for table in _DATA_TABLES:
-                    con.execute(f"delete from {table} where load_id = ?", [old[0]])
-                con.execute("update raw.loads set status = 'replaced' where load_id = ?", [old[0]])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        return old[0] if old else None
+        for load_id in load_ids:
+            replaced[load_id] = _publish(con, load_id, catalogue)
     finally:
         con.close()
+    return replaced
+
+
+def _publish(con: duckdb.DuckDBPyConnection, load_id: str, catalogue: dict[str, dict[str, str]] | None) -> str | None:
+    row = con.execute("select file, sha256, status from raw.loads where load_id = ?", [load_id]).fetchone()
+    if row is None:
+        raise LoadError(f"no load {load_id}")
+    file, sha, status = row
+    if status != "staged":
+        raise LoadError(f"{file}: load {load_id} is {status}, not staged; not published")
+    meta = (catalogue or {}).get(file, {})
+    con.execute("begin transaction")
+    try:
+        old = con.execute("select load_id, title, publisher, doc_date from raw.documents "
+                          "where file = ?", [file]).fetchone()
+        if not meta and old:  # no catalogue given: keep what the document had
+            meta = {"title": old[1], "publisher": old[2], "date": old[3]}
+        at = now()
+        con.execute("delete from raw.documents where file = ?", [file])
+        con.execute("insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",
+                    [file, meta.get("title"), meta.get("publisher"), meta.get("date"), sha, load_id, at])
+        con.execute("update raw.loads set status = 'published', finished_at = ? where load_id = ?",
+                    [at, load_id])
+        if old and old[0] != load_id:
+            for table in DATA_TABLES:
+                con.execute(f"delete from {table} where load_id = ?", [old[0]])
+            con.execute("update raw.loads set status = 'replaced' where load_id = ?", [old[0]])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return old[0] if old else None
 
 
 def reject_load(db_path: Path, load_id: str, message: str) -> None:
@@ -514,7 +526,20 @@ def reject_load(db_path: Path, load_id: str, message: str) -> None:
     con = connect(db_path)
     try:
         con.execute("update raw.loads set status = 'rejected', finished_at = ?, message = ? "
-                    "where load_id = ? and status = 'staged'", [_now(), message, load_id])
+                    "where load_id = ? and status = 'staged'", [now(), message, load_id])
+    finally:
+        con.close()
+
+
+def reject_loads(db_path: Path, messages: dict[str, str]) -> None:
+    """``reject_load`` for many loads (load id -> why), on one connection."""
+    if not messages:
+        return
+    con = connect(db_path)
+    try:
+        con.executemany("update raw.loads set status = 'rejected', finished_at = ?, message = ? "
+                        "where load_id = ? and status = 'staged'",
+                        [(now(), text[:4000], load_id) for load_id, text in messages.items()])
     finally:
         con.close()
 
@@ -551,24 +576,29 @@ def shrinkage(db_path: Path, load_id: str, limit: int = 12) -> list[str]:
     Empty when nothing went missing or the document was never published."""
     con = connect(db_path)  # the checks' process also writes: one configuration per file
     try:
-        row = con.execute("select l.file, d.load_id from raw.loads l left join raw.documents d using (file) "
-                          "where l.load_id = ?", [load_id]).fetchone()
-        if row is None or row[1] is None or row[1] == load_id:
-            return []
-        old_id = row[1]
-        tables = {lid: {(name, occ): (tid, line) for tid, line, name, occ in
-                        con.execute(_TABLE_KEYS_SQL, [lid]).fetchall()} for lid in (old_id, load_id)}
-        rows, names = {}, {}
-        for lid in (old_id, load_id):
-            for tid, key, name in con.execute(
-                    "select table_id, coalesce(geo_code, row_label), any_value(coalesce(geo_name, row_label)) "
-                    "from raw.cells where load_id = ? and value is not null group by all", [lid]).fetchall():
-                rows.setdefault((lid, tid), set()).add(key)
-                names[key] = name
-        counts = dict(con.execute("select load_id, count(*) from raw.cells where load_id in (?, ?) "
-                                  "and value is not null group by load_id", [old_id, load_id]).fetchall())
+        return shrinkage_in(con, load_id, limit)
     finally:
         con.close()
+
+
+def shrinkage_in(con: duckdb.DuckDBPyConnection, load_id: str, limit: int = 12) -> list[str]:
+    """``shrinkage`` on an open connection."""
+    row = con.execute("select l.file, d.load_id from raw.loads l left join raw.documents d using (file) "
+                      "where l.load_id = ?", [load_id]).fetchone()
+    if row is None or row[1] is None or row[1] == load_id:
+        return []
+    old_id = row[1]
+    tables = {lid: {(name, occ): (tid, line) for tid, line, name, occ in
+                    con.execute(_TABLE_KEYS_SQL, [lid]).fetchall()} for lid in (old_id, load_id)}
+    rows, names = {}, {}
+    for lid in (old_id, load_id):
+        for tid, key, name in con.execute(
+                "select table_id, coalesce(geo_code, row_label), any_value(coalesce(geo_name, row_label)) "
+                "from raw.cells where load_id = ? and value is not null group by all", [lid]).fetchall():
+            rows.setdefault((lid, tid), set()).add(key)
+            names[key] = name
+    counts = dict(con.execute("select load_id, count(*) from raw.cells where load_id in (?, ?) "
+                              "and value is not null group by load_id", [old_id, load_id]).fetchall())
     old, new = tables[old_id], tables[load_id]
     findings = []
     for key, (tid, line) in sorted(old.items(), key=lambda kv: kv[1][1]):
@@ -619,11 +649,11 @@ def retire_document(db_path: Path, file: str, reason: str) -> str | None:
             if row is None:
                 con.execute("rollback")
                 return None
-            for table in _DATA_TABLES:
+            for table in DATA_TABLES:
                 con.execute(f"delete from {table} where file = ?", [file])
             con.execute("delete from raw.documents where file = ?", [file])
             con.execute("update raw.loads set status = 'retired', finished_at = ?, message = ? where load_id = ?",
-                        [_now(), reason, row[0]])
+                        [now(), reason, row[0]])
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -640,13 +670,18 @@ class SourcesPlan:
     duplicates: dict[str, str]  # file -> the file with the same content that is loaded
     renamed: dict[str, str]  # published file no longer in sources -> its new name (same content)
     retired: list[str]  # published files no longer in sources (content not there either)
+    changed: list[Path]  # of ``load``: new, or changed since their published load (by this extractor)
+    shas: dict[str, str]  # file -> SHA-256 of its bytes
 
 
-def plan_sources(files: list[Path], published: dict[str, str]) -> SourcesPlan:
+def plan_sources(files: list[Path], published: dict[str, str],
+                 current: dict[str, str] | None = None) -> SourcesPlan:
     """Match the folder against the published documents by name and content: the same
     content under two names is loaded once (the published name, else the first name); a
     published document whose file is gone is renamed where its content is there under a new
-    name, and retired otherwise."""
+    name, and retired otherwise. ``current``: the hashes of loads made by this extractor
+    (``published_hashes``; default ``published``): a document whose bytes differ is changed.
+    Every file is read (hashed) once."""
     shas = {f.name: file_sha256(f) for f in files}
     keep: dict[str, str] = {}  # sha -> file loaded
     for f in sorted(files, key=lambda f: (published.get(f.name) != shas[f.name], f.name)):
@@ -660,4 +695,7 @@ def plan_sources(files: list[Path], published: dict[str, str]) -> SourcesPlan:
             renamed[name] = keep[sha]
         else:
             retired.append(name)
-    return SourcesPlan([f for f in files if f.name not in duplicates], duplicates, renamed, retired)
+    load = [f for f in files if f.name not in duplicates]
+    current = published if current is None else current
+    return SourcesPlan(load, duplicates, renamed, retired,
+                       [f for f in load if current.get(f.name) != shas[f.name]], shas)

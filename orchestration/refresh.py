@@ -78,30 +78,45 @@ def _failure_reason(event) -> str:
     return event.message
 
 
-def _outcome(result) -> tuple[str, str]:
+def _document_outcomes(result, db: Path) -> dict[str, tuple[str, str]]:
+    """file -> (outcome, detail) of each document a run of refresh_documents handled: what
+    raw.loads says of its load (published, rejected, failed), with the checks it failed
+    (blocking) or warned on, from the run's check evaluations (one per document and check)."""
     import dagster as dg
 
-    checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
-    failed = [c for c in checks if not c.passed]
-    blocking = [c for c in failed if c.severity == dg.AssetCheckSeverity.ERROR]
-    warned = [c for c in failed if c.severity != dg.AssetCheckSeverity.ERROR]
-    mats = {e.asset_key.path[-1] for e in _events(result, "ASSET_MATERIALIZATION")}
-    warn_text = "; warnings: " + ", ".join(c.check_name for c in warned) if warned else ""
-    if blocking:
-        pages = [c.metadata["data_docs"].value for c in blocking if "data_docs" in c.metadata]
-        where = f"; GX page: {_as_uri(pages[0])}" if pages and pages[0] else ""
-        # a check that is not a GX suite says what it found in its description
-        said = "".join(f"; {c.description}" for c in blocking if not c.check_name.startswith("gx_") and c.description)
-        return "blocked", ("blocking checks failed: " + ", ".join(c.check_name for c in blocking)
-                           + said + warn_text + where)
-    if not result.success:
-        failures = [_failure_reason(e) for e in _events(result, "STEP_FAILURE")]
-        return "failed", (failures[0] if failures else "run failed")
-    if "published_document" in mats:
-        return "published", f"{len(checks)} checks ran{warn_text}"
-    if "staged_document" not in mats:
-        return "unchanged", "same sha256 as the published load: not extracted again"
-    return "failed", "staged but not published"
+    evaluations: dict[str, list] = {}
+    for e in _events(result, "ASSET_CHECK_EVALUATION"):
+        data = e.event_specific_data
+        evaluations.setdefault(data.partition, []).append(data)
+    from . import load as loadmod
+
+    con = loadmod.connect(db)
+    try:
+        loads = con.execute("select file, status, message from raw.loads where run_id = ?", [result.run_id]).fetchall()
+    finally:
+        con.close()
+    out = {}
+    for file, status, message in loads:
+        checks = evaluations.get(file, [])
+        failed = [c for c in checks if not c.passed]
+        blocking = [c for c in failed if c.severity == dg.AssetCheckSeverity.ERROR]
+        warned = [c for c in failed if c.severity != dg.AssetCheckSeverity.ERROR]
+        warn_text = "; warnings: " + ", ".join(c.check_name for c in warned) if warned else ""
+        if status == "published":
+            out[file] = ("published", f"{len(checks)} checks ran{warn_text}")
+        elif status == "rejected" or blocking:
+            pages = [c.metadata["data_docs"].value for c in blocking if "data_docs" in c.metadata]
+            where = f"; GX page: {_as_uri(pages[0])}" if pages and pages[0] else ""
+            # a check that is not a GX suite says what it found in its description
+            said = "".join(f"; {c.description}" for c in blocking if not c.check_name.startswith("gx_") and c.description)
+            out[file] = ("blocked", "blocking checks failed: " + ", ".join(c.check_name for c in blocking)
+                         + said + warn_text + where)
+        elif status == "failed":
+            out[file] = ("failed", message or "extraction failed")
+        else:
+            failures = [_failure_reason(e) for e in _events(result, "STEP_FAILURE")]
+            out[file] = ("failed", f"{status}, not published: " + (failures[0] if failures else "the run failed"))
+    return out
 
 
 def _marts_fingerprint(db: Path) -> tuple[str, bool]:
@@ -125,13 +140,9 @@ def _marts_fingerprint(db: Path) -> tuple[str, bool]:
 
 
 def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=None) -> DocumentRun | None:
-    """The dbt build (job `transform`), unless a document was blocked or failed (then nothing
-    downstream is updated) or nothing it is built from changed since the last build."""
-
-    blocked = [r.file for r in runs if r.outcome in ("blocked", "failed")]
-    if blocked:
-        log(f"marts not rebuilt: {len(blocked)} document(s) blocked or failed ({', '.join(blocked)})")
-        return None
+    """The dbt build (job `transform`) on the published documents, unless nothing it is built
+    from changed since the last build. A document that was blocked or failed is quarantined:
+    the marts keep its last published load (if any) and take every other document's new one."""
     db = settings.database_path(Path(warehouse).resolve())
     state = Path(warehouse) / "marts.fingerprint"
     fingerprint, has_marts = _marts_fingerprint(db)
@@ -256,26 +267,13 @@ def fail_stale_runs(instance) -> int:
 
 
 def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: set[str]) -> list[DocumentRun]:
-    home = prepare_environment(sources, warehouse)
-    import dagster as dg
-
     from . import load as loadmod
-    from .defs.documents import ACCEPT_SHRINK_TAG, document_definitions, documents
 
     files = settings.source_files(Path(sources))
-    instance = dg.DagsterInstance.get()
-    stale = fail_stale_runs(instance)
-    if stale:
-        log(f"{stale} run(s) left started by a refresh that was killed: marked failed")
-    known = set(instance.get_dynamic_partitions(documents.name))
-    new = [f.name for f in files if f.name not in known]
-    if new:
-        instance.add_dynamic_partitions(documents.name, new)
-    job = document_definitions().resolve_job_def("refresh_document")
-    log(f"Dagster runs are kept in DAGSTER_HOME={home} (`./dev ui` shows them)")
-    out: list[DocumentRun] = []
     db = settings.database_path(Path(warehouse).resolve())
-    plan = loadmod.plan_sources(files, loadmod.published_documents(db))
+    published, current = _published_state(db)
+    plan = loadmod.plan_sources(files, published, current)
+    out: list[DocumentRun] = []
     for old, new_name in plan.renamed.items():
         loadmod.retire_document(db, old, f"renamed to {new_name} in the sources folder")
         log(f"renamed: {old} -> {new_name} (the same content): loaded under its new name")
@@ -286,18 +284,71 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
         out.append(DocumentRun(name, "", "duplicate", f"the same content as {first}: loaded once, as {first} "
                                                      "(remove one of the two files)", 0.0))
         log(f"[-] {name}: duplicate of {first}: not loaded (remove one of the two files)")
-    files = plan.load
-    for i, f in enumerate(files, 1):
-        start = time.perf_counter()
-        with progress(f"{f.name}: extract, load, validate", i, len(files)):
-            options = _RUN_OPTIONS
-            if f.name in accept_shrink:  # the user accepts that this load lacks tables or rows
-                options = {**_RUN_OPTIONS, "tags": {**_RUN_OPTIONS["tags"], ACCEPT_SHRINK_TAG: "true"}}
-            wait_until_written(f)
-            result = job.execute_in_process(instance=instance, partition_key=f.name, **options)
-        outcome, detail = _outcome(result)
-        run = DocumentRun(f.name, result.run_id, outcome, detail, time.perf_counter() - start)
-        out.append(run)
-        log(f"[{i}/{len(files)}] {f.name}: {outcome} ({run.seconds:.1f} s, run {run.run_id[:8]}): {detail}")
+    unchanged = [f for f in plan.load if f not in plan.changed]
+    out += [DocumentRun(f.name, "", "unchanged", "same sha256 as the published load: not extracted again", 0.0)
+            for f in unchanged]
+    if unchanged:
+        names = ", ".join(f.name for f in unchanged[:10]) + (f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else "")
+        log(f"unchanged: {names} (the same sha256 as their published load: not extracted again)")
+    if plan.changed:
+        out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
+    else:
+        prepare_environment(sources, warehouse)
     transform = run_transform(warehouse, out, log, progress)
     return out + ([transform] if transform else [])
+
+
+def _published_state(db: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(file -> sha256 of every published document, the same for loads of this extractor)."""
+    from . import load as loadmod
+
+    if not db.exists():
+        return {}, {}
+    con = loadmod.connect(db)
+    try:
+        return (dict(con.execute("select file, sha256 from raw.documents").fetchall()),
+                loadmod.published_hashes(con))
+    finally:
+        con.close()
+
+
+def refresh_run_config(files: list[str], accept_shrink: set[str], workers: int = 0, chunks: int = 1) -> dict:
+    """The run config of job refresh_documents for these documents."""
+    return {"ops": {"plan_documents": {"config": {"files": list(files), "workers": workers, "chunks": chunks}},
+                    "validate_documents": {"config": {"accept_shrink": sorted(accept_shrink)}}},
+            "loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def _run_documents(sources: Path, warehouse: Path, changed: list[Path], accept_shrink: set[str], log,
+                   progress) -> list[DocumentRun]:
+    """One run of refresh_documents for every changed document; a line per document."""
+    home = prepare_environment(sources, warehouse)
+    import dagster as dg
+
+    from .defs.documents import document_definitions
+
+    instance = dg.DagsterInstance.get()
+    stale = fail_stale_runs(instance)
+    if stale:
+        log(f"{stale} run(s) left started by a refresh that was killed: marked failed")
+    log(f"Dagster runs are kept in DAGSTER_HOME={home} (`./dev ui` shows them)")
+    for f in changed:
+        wait_until_written(f)
+    job = document_definitions().resolve_job_def("refresh_documents")
+    start = time.perf_counter()
+    with progress(f"{len(changed)} document(s): extract, load, validate, publish", 1, 1):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, tags=_RUN_OPTIONS["tags"],
+            run_config=refresh_run_config([f.name for f in changed], accept_shrink))
+    seconds = time.perf_counter() - start
+    outcomes = _document_outcomes(result, settings.database_path(Path(warehouse).resolve()))
+    if not result.success and not outcomes:
+        failures = [_failure_reason(e) for e in _events(result, "STEP_FAILURE")]
+        outcomes = {f.name: ("failed", failures[0] if failures else "the run failed") for f in changed}
+    out = []
+    for i, f in enumerate(changed, 1):
+        outcome, detail = outcomes.get(f.name, ("failed", "not staged by the run (see its log)"))
+        out.append(DocumentRun(f.name, result.run_id, outcome, detail, seconds))
+        log(f"[{i}/{len(changed)}] {f.name}: {outcome} (run {result.run_id[:8]}): {detail}")
+    log(f"documents: {len(changed)} in one run ({seconds:.1f} s, run {result.run_id[:8]})")
+    return out

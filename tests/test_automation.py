@@ -17,7 +17,6 @@ from conftest import REGIONER_DR, ROOT, SLIDES, SOURCES, clean_env, refreshed_co
 from orchestration import load as L
 from orchestration.definitions import defs
 from orchestration.defs.automation import daily_refresh, marts_sensor, sources_sensor
-from orchestration.defs.documents import WarehouseResource
 from orchestration.publish import current_publish_id
 
 #: a document without tables: it loads and publishes in a second
@@ -29,21 +28,26 @@ def _written_a_minute_ago(path) -> None:
     os.utime(path, (t, t))
 
 
-def test_sensor_requests_new_and_changed_documents_only(tmp_path, monkeypatch):
+def _files(request: dg.RunRequest) -> list[str]:
+    return request.run_config["ops"]["plan_documents"]["config"]["files"]
+
+
+def test_sensor_requests_one_run_for_the_new_and_changed_documents(tmp_path, monkeypatch):
     src, wh = tmp_path / "sources", tmp_path / "warehouse"
     src.mkdir()
-    shutil.copy(SOURCES / REGIONER_DR, src / REGIONER_DR)
-    _written_a_minute_ago(src / REGIONER_DR)
+    for name in (REGIONER_DR, SLIDES):
+        shutil.copy(SOURCES / name, src / name)
+        _written_a_minute_ago(src / name)
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(src))
     monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
     with dg.instance_for_test() as instance:
         first = sources_sensor(dg.build_sensor_context(instance=instance))
-        assert [r.partition_key for r in first.run_requests] == [REGIONER_DR]
-        assert first.dynamic_partitions_requests[0].partition_keys == [REGIONER_DR]
-        instance.add_dynamic_partitions("documents", [REGIONER_DR])
-        # once the document is published with the same bytes, nothing is requested
-        staged = L.stage_document(wh / "warehouse.duckdb", src / REGIONER_DR)
-        L.publish_load(wh / "warehouse.duckdb", staged.load_id)
+        (req,) = first.run_requests  # one run for both documents
+        assert _files(req) == [SLIDES, REGIONER_DR]
+        # once both are published with the same bytes, nothing is requested
+        for name in (REGIONER_DR, SLIDES):
+            staged = L.stage_document(wh / "warehouse.duckdb", src / name)
+            L.publish_load(wh / "warehouse.duckdb", staged.load_id)
         quiet = sources_sensor(dg.build_sensor_context(instance=instance))
         assert isinstance(quiet, dg.SkipReason) and "none new or changed" in quiet.skip_message
         # a changed file is requested again, keyed by its new content
@@ -55,10 +59,10 @@ def test_sensor_requests_new_and_changed_documents_only(tmp_path, monkeypatch):
         assert f"{REGIONER_DR} changed in the last 10 s: next tick" in settling.skip_message
         _written_a_minute_ago(src / REGIONER_DR)
         changed = sources_sensor(dg.build_sensor_context(instance=instance))
-        (req,) = changed.run_requests
-        assert req.partition_key == REGIONER_DR
-        assert req.run_key == f"{REGIONER_DR}:{L.file_sha256(src / REGIONER_DR)}:extractor-{L.EXTRACTOR_VERSION}"
-        assert not changed.dynamic_partitions_requests
+        (again,) = changed.run_requests
+        assert _files(again) == [REGIONER_DR] and again.run_key != req.run_key
+        assert again.run_key.endswith(f":extractor-{L.EXTRACTOR_VERSION}")
+        assert again.tags["trigger"] == "sources_sensor"
 
 
 def test_daily_schedule_is_off_by_default_and_covers_every_document():
@@ -66,14 +70,13 @@ def test_daily_schedule_is_off_by_default_and_covers_every_document():
     assert daily_refresh.cron_schedule == "0 6 * * *"
     assert sources_sensor.default_status == dg.DefaultSensorStatus.RUNNING
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("documents", ["a.txt", "b.txt"])
         tick = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
         ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick,
                                         repository_def=defs.get_repository_def())
-        requests = daily_refresh.evaluate_tick(ctx).run_requests
-        assert [r.partition_key for r in requests] == ["a.txt", "b.txt"]
-        assert requests[0].run_key == "a.txt@2026-11-24T06:00:00+00:00"
-    assert defs.resolve_job_def("refresh_document") is not None
+        (request,) = daily_refresh.evaluate_tick(ctx).run_requests
+        assert _files(request) == []  # every document of sources/; the run skips unchanged ones by hash
+        assert request.run_key == "daily@2026-11-24T06:00:00+00:00"
+    assert defs.resolve_job_def("refresh_documents") is not None
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +127,8 @@ def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refresh
     for r in runs:
         by_trigger.setdefault(r.tags.get("trigger"), []).append(r)
     (doc_run,) = by_trigger["sources_sensor"]
-    assert doc_run.tags["dagster/partition"] == PROSE_DOC and doc_run.status == dg.DagsterRunStatus.SUCCESS
+    assert doc_run.job_name == "refresh_documents" and doc_run.status == dg.DagsterRunStatus.SUCCESS
+    assert doc_run.tags["documents"] == PROSE_DOC
     (transform,) = by_trigger["marts_sensor"]
     assert transform.job_name == "transform"
     # the new published copy holds the changed document's new load
@@ -138,8 +142,8 @@ def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refresh
 
 
 def test_daily_schedule_leads_to_a_publish(refreshed, monkeypatch):
-    """The schedule's tick requests one run per known document; after they ran, marts_sensor
-    requests transform, and transform publishes a new copy holding the changed document."""
+    """The schedule's tick requests one run of every document; it publishes the changed one,
+    then marts_sensor requests transform, which publishes a new copy holding it."""
     sources, warehouse = refreshed
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(sources))
     monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse))
@@ -147,22 +151,20 @@ def test_daily_schedule_leads_to_a_publish(refreshed, monkeypatch):
     doc = sources / SLIDES
     doc.write_text(doc.read_text(encoding="utf-8") + "\nTilføjet før kl. 6\n", encoding="utf-8")
     before = current_publish_id(warehouse)
-    resources = {"warehouse": WarehouseResource(sources=str(sources), warehouse=str(warehouse))}
     instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
     tick = datetime(2026, 11, 24, 5, 0, tzinfo=timezone.utc)
     ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick,
                                     repository_def=defs.get_repository_def())
-    requests = daily_refresh.evaluate_tick(ctx).run_requests
-    assert sorted(r.partition_key for r in requests) == sorted(f.name for f in sources.glob("*.txt"))
-    job = defs.resolve_job_def("refresh_document")
-    outcomes = {}
-    for r in requests:
-        result = job.execute_in_process(instance=instance, partition_key=r.partition_key, tags=r.tags,
-                                        resources=resources, raise_on_error=False)
-        outcomes[r.partition_key] = {e.asset_key.path[-1] for e in result.all_events
-                                     if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
-    assert outcomes[SLIDES] == {"staged_document", "published_document"}
-    assert all(not mats for name, mats in outcomes.items() if name != SLIDES)  # unchanged: skipped
+    (request,) = daily_refresh.evaluate_tick(ctx).run_requests
+    config = {**request.run_config, "resources": {"warehouse": {"config": {
+        "sources": str(sources), "warehouse": str(warehouse)}}}}
+    result = defs.resolve_job_def("refresh_documents").execute_in_process(
+        instance=instance, run_config=config, tags=request.tags, raise_on_error=False)
+    assert result.success
+    mats = {(e.asset_key.path[-1], e.partition) for e in result.all_events
+            if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    # only the changed document: the others' bytes equal their published loads'
+    assert mats == {("staged_document", SLIDES), ("published_document", SLIDES)}
     sensor_ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def())
     request = marts_sensor(sensor_ctx)
     assert isinstance(request, dg.RunRequest), request

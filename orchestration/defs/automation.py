@@ -1,5 +1,6 @@
 """When refreshes run: a sensor on the sources folder and a daily schedule (off by default)."""
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import dagster as dg
 
 from .. import load as loadmod
 from .. import settings
-from .documents import documents, refresh_document_job
+from .documents import refresh_documents
 
 
 #: a file changed more recently than this may still be being written: it waits a tick
@@ -31,43 +32,43 @@ def _published_hashes(db: Path) -> dict[str, str] | None:
         con.close()
 
 
-@dg.sensor(job=refresh_document_job, minimum_interval_seconds=30,
+def _run_config(files: list[str]) -> dict:
+    from ..refresh import refresh_run_config
+
+    return refresh_run_config(files, set())
+
+
+@dg.sensor(job=refresh_documents, minimum_interval_seconds=30,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Starts a refresh of each document in sources/ that is new or changed.")
+           description="Starts one run of refresh_documents for the documents in sources/ that are new "
+                       "or changed.")
 def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     files = settings.source_files(settings.sources_dir())
     published = _published_hashes(settings.database_path())
     if published is None:
         return dg.SkipReason("the warehouse is busy (a refresh holds DuckDB); trying again next tick")
-    known = set(context.instance.get_dynamic_partitions(documents.name))
-    new = [f.name for f in files if f.name not in known]
-    requests = []
     settling = [f.name for f in files if time.time() - f.stat().st_mtime < SETTLE_SECONDS]
-    for f in files:
-        if f.name in settling:
-            continue  # still being written (a copy or download in progress): next tick
-        sha = loadmod.file_sha256(f)
-        if published.get(f.name) != sha:
-            # run_key: one run per file content and extractor version; a rejected version is not
-            # retried until it changes
-            run_key = f"{f.name}:{sha}:extractor-{loadmod.EXTRACTOR_VERSION}"
-            requests.append(dg.RunRequest(partition_key=f.name, run_key=run_key,
-                                          tags={"trigger": "sources_sensor"}))
-    if not requests and not new:
+    ready = [f for f in files if f.name not in settling]  # the others are still being written: next tick
+    plan = loadmod.plan_sources(ready, published)
+    if not plan.changed:
         wait = f"; {', '.join(settling)} changed in the last {SETTLE_SECONDS:g} s: next tick" if settling else ""
         return dg.SkipReason(f"{len(files)} documents, none new or changed{wait}")
-    return dg.SensorResult(run_requests=requests,
-                           dynamic_partitions_requests=[documents.build_add_request(new)] if new else [])
+    changed = [f.name for f in plan.changed]
+    # run_key: one run per set of file contents and extractor version; a rejected version is not
+    # retried until it changes
+    key = hashlib.sha256("\n".join(f"{f.name}:{plan.shas[f.name]}" for f in plan.changed).encode()).hexdigest()
+    return dg.SensorResult(run_requests=[dg.RunRequest(
+        run_key=f"{key[:16]}:extractor-{loadmod.EXTRACTOR_VERSION}", run_config=_run_config(changed),
+        tags={"trigger": "sources_sensor", "documents": ", ".join(changed)[:200]})])
 
 
-@dg.schedule(job=refresh_document_job, cron_schedule="0 6 * * *", execution_timezone="Europe/Copenhagen",
+@dg.schedule(job=refresh_documents, cron_schedule="0 6 * * *", execution_timezone="Europe/Copenhagen",
              default_status=dg.DefaultScheduleStatus.STOPPED,
-             description="Daily 06:00 refresh of every known document (off by default; unchanged "
-                         "documents are skipped in seconds).")
+             description="Daily 06:00 refresh of every document (off by default; one run, in which "
+                         "unchanged documents are skipped by their hash).")
 def daily_refresh(context: dg.ScheduleEvaluationContext):
     stamp = context.scheduled_execution_time.isoformat()
-    for key in context.instance.get_dynamic_partitions(documents.name):
-        yield dg.RunRequest(partition_key=key, run_key=f"{key}@{stamp}", tags={"trigger": "daily_refresh"})
+    return dg.RunRequest(run_key=f"daily@{stamp}", run_config=_run_config([]), tags={"trigger": "daily_refresh"})
 
 
 def _latest_storage_id(instance: dg.DagsterInstance, asset: str) -> int:

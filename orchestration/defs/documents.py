@@ -1,15 +1,24 @@
-"""Dagster assets for the documents: extract and stage, validate with GX, publish.
+"""Dagster definitions for the documents: extract, stage, validate with GX, publish.
 
-One partition per document in the sources folder (dynamic partitions named ``documents``;
-the sensor adds new files). For each document:
+The assets are per document (dynamic partitions named ``documents``; a refresh adds new
+files), and what Dagster shows is per document too:
 
-    staged_document  --(GX asset checks, blocking)-->  published_document
+    staged_document[file]  --(GX asset checks, load_not_shrunk)-->  published_document[file]
 
-``staged_document`` extracts the file and writes its rows under a new load id (skipped,
-and nothing downstream runs, when the file's SHA-256 equals its published load's).
-The checks run the GX suites of ``expectations/`` on the staged rows; a failing blocking
-check rejects the load and keeps ``published_document`` from running, so what readers see
-stays as it was.
+They are materialized by one run of the job ``refresh_documents`` for every changed document
+of a refresh (not one run per document: a run's start-up cost more than the work):
+
+    plan_documents -> extract_documents (one step per chunk, mapped) -> stage_documents
+                   -> validate_documents -> publish_documents
+
+``extract_documents`` only reads files and writes Parquet under the staging folder; it
+touches no DuckDB file, so its steps may run at once (the multiprocess executor, or the
+celery/k8s executors on several machines that share the staging folder), each with a pool
+of worker processes. The other steps are the single writer. Each step logs the events of
+the documents it handled: a materialization of ``staged_document`` or ``published_document``
+for the document's partition, and an evaluation of each check for it. A load that fails a
+blocking check is rejected and stays unpublished; the others are published (a bad document
+quarantines only itself).
 """
 
 import warnings
@@ -19,8 +28,9 @@ from pathlib import Path
 import dagster as dg
 
 from .. import load as loadmod
-from ..checks import read_suite
 from .. import settings
+from ..checks import read_suite
+from ..validate import GX_CHECKS, SHRINK_CHECK, SHRINK_DESCRIPTION
 
 documents = dg.DynamicPartitionsDefinition(name="documents")
 
@@ -30,15 +40,21 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning,
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The folders a refresh reads and writes."""
+    """The folders a refresh reads and writes. ``staging`` (default: ``<warehouse>/staging``)
+    is where extraction steps leave their Parquet files for the writer: on several machines,
+    a folder they share."""
 
     sources: str = str(settings.sources_dir())
     warehouse: str = str(settings.warehouse_dir())
     expectations: str = str(settings.expectations_dir())
+    staging: str = ""
 
     @property
     def db(self) -> Path:
         return settings.database_path(Path(self.warehouse))
+
+    def staging_dir(self, run_id: str) -> Path:
+        return Path(self.staging or Path(self.warehouse) / "staging") / run_id
 
     def document(self, file: str) -> Path:
         path = Path(self.sources) / file
@@ -47,56 +63,78 @@ class WarehouseResource(dg.ConfigurableResource):
         return path
 
 
-@dg.asset(partitions_def=documents, group_name="raw", kinds={"python", "duckdb"},
-          output_required=False)
-def staged_document(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Extract one document and stage its tables, cells and problems in DuckDB (raw schema)."""
-    file = context.partition_key
-    path = warehouse.document(file)
-    context.log.info(f"{file}: extracting ({path.stat().st_size / 1e6:.2f} MB)")
-    try:
-        staged = loadmod.stage_document(warehouse.db, path, run_id=context.run.run_id)
-    except loadmod.LoadError as exc:
-        raise dg.Failure(str(exc)) from exc
-    if staged.skipped:
-        context.log.info(f"{file}: unchanged (sha256 {staged.sha256[:12]}, same as its published "
-                         "load): not extracted again; checks and publish skipped")
-        return
-    context.log.info(f"{file}: staged load {staged.load_id}: {staged.tables} tables, "
-                     f"{staged.cells} cells, {staged.problems} problems ({staged.seconds:.2f} s)")
-    yield dg.MaterializeResult(metadata={
-        "load_id": staged.load_id, "sha256": staged.sha256, "tables": staged.tables,
-        "cells": staged.cells, "problems": staged.problems,
-        "seconds": dg.MetadataValue.float(round(staged.seconds, 3)),
-        "database": dg.MetadataValue.path(str(warehouse.db)),
-    })
+staged_document = dg.AssetSpec(
+    "staged_document", partitions_def=documents, group_name="raw", kinds={"python", "duckdb"},
+    description="One document extracted and its tables, cells and problems staged in DuckDB (raw "
+                "schema) under a new load id; materialized by the job refresh_documents.")
+published_document = dg.AssetSpec(
+    "published_document", partitions_def=documents, group_name="raw", kinds={"duckdb"}, deps=[staged_document],
+    description="The validated load published: the document's rows in raw.current_* become this load's.")
 
 
-@dg.asset(partitions_def=documents, group_name="raw", kinds={"duckdb"}, deps=[staged_document])
-def published_document(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Publish the validated load: the document's rows in raw.current_* become this load's."""
-    file = context.partition_key
-    latest = loadmod.load_of_run(warehouse.db, file, context.run.run_id)
-    if latest is None or latest[1] != "staged":
-        raise dg.Failure(f"{file}: no staged load of this run to publish ({latest})")
-    replaced = loadmod.publish_load(warehouse.db, latest[0],
-                                    loadmod.read_catalogue(Path(warehouse.sources)))
-    context.log.info(f"{file}: published load {latest[0]}" + (f", replacing {replaced}" if replaced else ""))
-    return dg.MaterializeResult(metadata={"load_id": latest[0], "replaced": replaced or ""})
+# -- the job ----------------------------------------------------------------------------------
+
+class PlanConfig(dg.Config):
+    files: list[str] = []  # documents to refresh (names in the sources folder); empty: every one
+    force: bool = False  # extract even a document whose bytes equal its published load's
+    chunks: int = 1  # extraction steps (more than one for the multiprocess or a distributed executor)
+    workers: int = 0  # extraction processes per step (0: one per CPU)
 
 
-# -- GX checks --------------------------------------------------------------------------
+class ValidateConfig(dg.Config):
+    accept_shrink: list[str] = []  # documents whose loss of tables or rows the user accepts
 
-#: Dagster check name -> GX suite in expectations/ (whose meta gives the frame it validates,
-#: whether it blocks, and its description)
-CHECKS = {
-    "gx_structure": "raw_cells_structure",
-    "gx_domain": "raw_cells_domain",
-    "gx_totals_read_right": "raw_totals",
-    "gx_totals_add_up": "raw_totals_findings",
-    "gx_udvikling_matches": "raw_udvikling",
-    "gx_complete": "raw_completeness",
-}
+
+@dg.op(out=dg.DynamicOut(dict))
+def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse: WarehouseResource):
+    """The documents to extract: those named (else every one in sources/) whose bytes differ
+    from their published load's, in ``chunks`` groups. Nothing to do: no step after this runs."""
+    names = config.files or [f.name for f in settings.source_files(Path(warehouse.sources))]
+    paths = [warehouse.document(name) for name in names]
+    known = set(context.instance.get_dynamic_partitions(documents.name))
+    if new := [p.name for p in paths if p.name not in known]:
+        context.instance.add_dynamic_partitions(documents.name, new)
+    published = {} if config.force else loadmod.published_hashes_of(warehouse.db)
+    changed = [p for p in paths if published.get(p.name) != loadmod.file_sha256(p)]
+    context.log.info(f"{len(changed)} of {len(paths)} document(s) new or changed"
+                     + (": " + ", ".join(p.name for p in changed[:10]) if changed else "")
+                     + (", ..." if len(changed) > 10 else ""))
+    chunks = max(1, min(config.chunks, len(changed)))
+    for i in range(chunks):
+        part = [str(p) for p in changed[i::chunks]]
+        if part:
+            yield dg.DynamicOutput({"paths": part, "workers": config.workers}, mapping_key=f"chunk_{i}")
+
+
+@dg.op
+def extract_documents(context: dg.OpExecutionContext, chunk: dict, warehouse: WarehouseResource) -> list:
+    """Extract a chunk of documents into Parquet files (worker processes; no DuckDB file)."""
+    from ..staging import prepare_loads
+
+    folder = warehouse.staging_dir(context.run_id)
+    prepared = list(prepare_loads([Path(p) for p in chunk["paths"]], folder, chunk["workers"] or None))
+    for p in prepared:
+        if p.error:
+            context.log.error(f"{p.file}: {p.error}")
+    context.log.info(f"extracted {len(prepared)} document(s) in {sum(p.seconds for p in prepared):.2f} s of work")
+    return prepared
+
+
+@dg.op
+def stage_documents(context: dg.OpExecutionContext, chunks: list[list], warehouse: WarehouseResource) -> dict:
+    """The single writer: every extracted document staged in DuckDB in one transaction."""
+    from ..staging import write_loads
+
+    written = write_loads(warehouse.db, [p for chunk in chunks for p in chunk], run_id=context.run_id)
+    for w in written:
+        if w.status == "staged":
+            context.log_event(dg.AssetMaterialization(
+                staged_document.key, partition=w.file,
+                metadata={"load_id": w.load_id, "tables": w.tables, "cells": w.cells, "problems": w.problems,
+                          "database": dg.MetadataValue.path(str(warehouse.db))}))
+    context.log.info(f"staged {sum(w.status == 'staged' for w in written)} load(s), "
+                     f"{sum(w.status == 'failed' for w in written)} failed")
+    return {w.load_id: w.file for w in written if w.status == "staged"}
 
 
 @lru_cache(maxsize=4)
@@ -106,105 +144,111 @@ def _validator(warehouse: str, expectations: str):
     return Validator(Path(warehouse), Path(expectations))
 
 
-@lru_cache(maxsize=2)
-def _cells_frame(db: str, load_id: str):
-    """The staged cells of a load as the checks' base frame: read once for the five checks."""
-    from .. import checks
-
-    return checks.cells_frame(loadmod.load_cells(Path(db), load_id))
-
-
-def _frame(kind: str, db: Path, load_id: str, expectations: str):
-    from .. import checks
-
-    if kind == "totals":  # made when the load was staged (raw.totals)
-        return loadmod.load_totals(db, load_id)
-    frame = _cells_frame(str(db), load_id).copy()
-    if kind == "udvikling":
-        return checks.udvikling_frame(frame)
-    if kind == "completeness":
-        return checks.completeness_frame(frame, checks.load_known_gaps(Path(expectations) / "known_gaps.json"))
-    return frame
+def _check_evaluation(o) -> dg.AssetCheckEvaluation:
+    metadata = dict(o.metadata)
+    if "failures" in metadata:
+        metadata["failures"] = dg.MetadataValue.md(metadata["failures"])
+    if "data_docs" in metadata:
+        metadata["data_docs"] = dg.MetadataValue.url(metadata["data_docs"])
+    return dg.AssetCheckEvaluation(
+        asset_key=staged_document.key, check_name=o.check, passed=o.passed, partition=o.file,
+        severity=dg.AssetCheckSeverity.ERROR if o.blocking else dg.AssetCheckSeverity.WARN,
+        description=o.description[:2000], blocking=o.blocking, metadata=metadata)
 
 
-def _make_check(check_name: str, suite: str):
-    meta = read_suite(settings.expectations_dir(), suite)["meta"]
-    blocking, kind = bool(meta.get("blocking", True)), meta["frame"]
+@dg.op
+def validate_documents(context: dg.OpExecutionContext, config: ValidateConfig, staged: dict,
+                       warehouse: WarehouseResource) -> dict:
+    """Every check on every staged load, each GX suite once over all of them; a load failing a
+    blocking check is rejected. Returns the loads that passed (load id -> file)."""
+    from ..validate import run_checks
 
-    @dg.asset_check(asset=staged_document, name=check_name, description=meta["description"],
-                    blocking=blocking, partitions_def=documents)
+    outcomes = run_checks(warehouse.db, staged, _validator(warehouse.warehouse, warehouse.expectations),
+                          Path(warehouse.expectations), set(config.accept_shrink),
+                          run_name=f"refresh-{context.run_id[:8]}")
+    for o in outcomes:  # each document's result of each check, for its partition
+        context.log_event(_check_evaluation(o))
+        if o.blocking and not o.passed:  # a blocked document's failing rows, in the run's log too
+            context.log.error(o.description)
+    blocked = {o.load_id for o in outcomes if o.blocking and not o.passed}
+    warned = {o.load_id for o in outcomes if not o.blocking and not o.passed}
+    # one line for all (a log line is an event: one per document would cost as much as the checks)
+    context.log.info(f"checked {len(staged)} load(s): {len(blocked)} blocked, {len(warned)} with warnings"
+                     + ("; blocked: " + ", ".join(sorted(staged[i] for i in blocked)) if blocked else ""))
+    return {load_id: file for load_id, file in staged.items() if load_id not in blocked}
+
+
+@dg.op
+def publish_documents(context: dg.OpExecutionContext, passed: dict, warehouse: WarehouseResource) -> list:
+    """Publish every load that passed its checks (each document in its own transaction)."""
+    replaced = loadmod.publish_loads(warehouse.db, list(passed), loadmod.read_catalogue(Path(warehouse.sources)))
+    for load_id, old in replaced.items():
+        context.log_event(dg.AssetMaterialization(published_document.key, partition=passed[load_id],
+                                                  metadata={"load_id": load_id, "replaced": old or ""}))
+    context.log.info(f"published {len(replaced)} document(s)")
+    return list(replaced)
+
+
+@dg.job(description="Extract, stage, validate (GX) and publish the new or changed documents of "
+                    "sources/ (or those named in the config), in one run.",
+        executor_def=dg.multi_or_in_process_executor, tags={"dagster/max_runtime": 3600})
+def refresh_documents():
+    chunks = plan_documents().map(extract_documents)
+    publish_documents(validate_documents(stage_documents(chunks.collect())))
+
+
+# -- the checks, run on their own (from the UI) -----------------------------------------------
+
+def _latest_load(db: Path, file: str) -> str | None:
+    """The document's newest load: staged, else published."""
+    con = loadmod.connect(db)
+    try:
+        row = con.execute("select load_id from raw.loads where file = ? and status in ('staged', 'published') "
+                          "order by started_at desc limit 1", [file]).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def _make_check(check_name: str, description: str, blocking: bool):
+    @dg.asset_check(asset=staged_document.key, name=check_name, description=description, blocking=blocking,
+                    partitions_def=documents)
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        """Run on its own, the check validates the document's newest load again (a refresh
+        evaluates it in validate_documents)."""
+        from ..validate import GX_CHECKS as gx, check_frames
+
         file = context.partition_key
-        latest = loadmod.load_of_run(warehouse.db, file, context.run.run_id)
-        if latest is None:
-            return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.ERROR,
-                                       description=f"{file}: this run staged no load to validate")
-        load_id = latest[0]
-        frame = _frame(kind, warehouse.db, load_id, warehouse.expectations)
-        outcome = _validator(str(Path(warehouse.warehouse)), warehouse.expectations).validate(
-            suite, frame, run_name=load_id)
-        severity = dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN
-        text = f"{file} (load {load_id}): {outcome.summary()}"
-        if outcome.success:
-            context.log.info(text)
-        else:
-            (context.log.error if outcome.blocking else context.log.warning)(text)
-            if outcome.blocking:
-                loadmod.reject_load(warehouse.db, load_id, text)
+        load_id = _latest_load(warehouse.db, file)
+        if load_id is None:
+            return dg.AssetCheckResult(passed=False, description=f"{file}: no load to validate")
+        if check_name == SHRINK_CHECK:
+            findings = loadmod.shrinkage(warehouse.db, load_id)
+            return dg.AssetCheckResult(passed=not findings, description="; ".join(findings) or "nothing missing")
+        suite = gx[check_name]
+        kind = read_suite(Path(warehouse.expectations), suite)["meta"]["frame"]
+        frame = check_frames(warehouse.db, [load_id], Path(warehouse.expectations))[kind]
+        outcome = _validator(warehouse.warehouse, warehouse.expectations).validate(suite, frame, run_name=load_id)
         return dg.AssetCheckResult(
-            passed=outcome.success, severity=severity, description=text[:2000],
-            metadata={
-                "suite": suite, "load_id": load_id, "rows_checked": outcome.rows_checked,
-                "expectations": outcome.evaluated,
-                "failed_expectations": outcome.failed_expectations,
-                "failures": dg.MetadataValue.md("\n".join(outcome.failures) or "none"),
-                "data_docs": dg.MetadataValue.url(outcome.data_docs or ""),
-            })
+            passed=outcome.success, description=f"{file} (load {load_id}): {outcome.summary()}"[:2000],
+            severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN)
 
     return _check
 
 
-gx_checks = [_make_check(name, suite) for name, suite in CHECKS.items()]
-
-#: the run tag `warehouse refresh --accept-shrink FILE` sets on that document's run
-ACCEPT_SHRINK_TAG = "warehouse/accept_shrink"
+def _suite_meta(suite: str) -> dict:
+    return read_suite(settings.expectations_dir(), suite)["meta"]
 
 
-@dg.asset_check(asset=staged_document, name="load_not_shrunk", blocking=True, partitions_def=documents,
-                description="A new load of a published document has every table and every row of the "
-                            "load it replaces (a cut-off or half-copied file is blocked); "
-                            "`warehouse refresh --accept-shrink FILE` accepts a loss that is meant.")
-def load_not_shrunk(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    file = context.partition_key
-    latest = loadmod.load_of_run(warehouse.db, file, context.run.run_id)
-    if latest is None:
-        return dg.AssetCheckResult(passed=False, description=f"{file}: this run staged no load to compare")
-    findings = loadmod.shrinkage(warehouse.db, latest[0])
-    if not findings:
-        return dg.AssetCheckResult(passed=True, description=f"{file}: nothing of the published load is missing")
-    text = f"{file} lacks what its published load has: " + "; ".join(findings)
-    if context.run.tags.get(ACCEPT_SHRINK_TAG) == "true":
-        loadmod.accept_shrink(warehouse.db, latest[0], findings)
-        context.log.warning(f"{text} (accepted with --accept-shrink)")
-        return dg.AssetCheckResult(passed=True, description=f"accepted with --accept-shrink: {text}"[:2000],
-                                   metadata={"accepted": True, "losses": len(findings) - 1})
-    context.log.error(text)
-    loadmod.reject_load(warehouse.db, latest[0], text)
-    return dg.AssetCheckResult(passed=False, description=text[:2000],
-                               metadata={"accepted": False, "losses": len(findings) - 1})
-
-
-document_checks = [*gx_checks, load_not_shrunk]
-
-refresh_document_job = dg.define_asset_job(
-    "refresh_document", selection=dg.AssetSelection.assets(staged_document, published_document),
-    description="Extract, stage, validate (GX) and publish one document of sources/.",
-    executor_def=dg.in_process_executor,  # DuckDB has one writer at a time
-)
+document_checks = [
+    *(_make_check(name, _suite_meta(suite)["description"], bool(_suite_meta(suite).get("blocking", True)))
+      for name, suite in GX_CHECKS.items()),
+    _make_check(SHRINK_CHECK, SHRINK_DESCRIPTION, True),
+]
 
 
 def document_definitions() -> dg.Definitions:
     """Only the document assets, checks and job: what a refresh needs when no marts are built
     (importing dbt costs a second). The full set is orchestration.definitions.defs."""
     return dg.Definitions(assets=[staged_document, published_document], asset_checks=document_checks,
-                          jobs=[refresh_document_job], resources={"warehouse": WarehouseResource()})
+                          jobs=[refresh_documents], resources={"warehouse": WarehouseResource()})
