@@ -274,9 +274,12 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=cols)
     # (table, row, year) -> the first cell of that year in the row
     by_year: dict[tuple, dict] = {}
-    for c in df[df["column_year"].notna() & df["has_value"]].to_dict("records"):
+    year_cells = df.loc[df["column_year"].notna() & df["has_value"],
+                        ["table_id", "row_index", "column_year", "value", "decimals"]]
+    for c in year_cells.to_dict("records"):
         by_year.setdefault((c["table_id"], c["row_index"], c["column_year"]), c)
-    for p in periods.to_dict("records"):
+    for p in periods[["file", "table_number", "table_id", "caption", "row_index", "row_label", "column_label",
+                      "line", "raw", "unit", "value", "decimals", "period_from", "period_to"]].to_dict("records"):
         a = by_year.get((p["table_id"], p["row_index"], p["period_from"]))
         b = by_year.get((p["table_id"], p["row_index"], p["period_to"]))
         if a is None or b is None:

@@ -5,8 +5,9 @@
     warehouse status [--sources DIR] [--warehouse DIR]
     warehouse sql ["QUERY"] [--format table|csv|json] [--warehouse DIR]
 
-``refresh`` is the full refresh: the Dagster job ``refresh_document`` for every document in
-the sources folder (extract, stage in DuckDB, validate with Great Expectations, publish).
+``refresh`` is the full refresh: one run of the Dagster job ``refresh_documents`` for the
+changed documents of the sources folder (extract, stage in DuckDB, validate with Great
+Expectations, publish), then the marts.
 Exit status 1 when a document failed or was blocked by a check.
 """
 from __future__ import annotations
@@ -142,12 +143,15 @@ examples:
   warehouse extract sources/003_8f7892940b0a4590.txt     tables, problems and number accounting
   warehouse extract sources --format csv -o cells.csv    every cell of every document, with lineage""",
     "refresh": """\
-Runs the Dagster job refresh_document for each document (extract, stage in DuckDB, validate with
-the GX suites, publish), then the job transform (dbt build, then the read-only copy
-published.duckdb, its Parquet files and the HTML report). Prints one line per document and one
-for the marts; the full Dagster and dbt logs go to warehouse/logs/ (-v shows them as well).
-Exit status 1 when a document was blocked by a check or failed (it is quarantined: readers keep
-its last published load) or is a duplicate of another file, 3 when another refresh is running,
+Compares every file with its published load (SHA-256) and runs the Dagster job
+refresh_documents once for the new and changed ones (extract in worker processes, stage in
+DuckDB, validate with the GX suites, publish), then the job transform (dbt build, then the
+read-only copy published.duckdb, its Parquet files and the HTML report). Prints one line per
+changed document, one naming the unchanged ones and one for the marts; the full Dagster and dbt
+logs go to warehouse/logs/ (-v shows them as well).
+Exit status 1 when a document was blocked by a check or failed (it is quarantined: readers and
+the marts keep its last published load, the other documents are published) or is a duplicate
+of another file, 3 when another refresh is running,
 4 when the disk is full. A load that lacks tables or rows of the published one is blocked;
 --accept-shrink FILE publishes it anyway.
 

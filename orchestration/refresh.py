@@ -1,6 +1,8 @@
-"""The full refresh, as ``warehouse refresh`` runs it: the Dagster job the UI runs, one run
-per document (a partition of ``refresh_document``), against a Dagster instance whose home
-is inside the project (``warehouse/dagster``), so the runs show up in ``dagster dev``.
+"""The full refresh, as ``warehouse refresh`` runs it: the documents' hashes compared with
+their published loads first (no Dagster run when nothing changed), then one run of the job
+``refresh_documents`` for the changed ones and one of ``transform`` for the marts, against a
+Dagster instance whose home is inside the project (``warehouse/dagster``), so the runs show
+up in ``dagster dev``.
 """
 from __future__ import annotations
 

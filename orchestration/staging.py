@@ -51,6 +51,19 @@ def _data_table_names() -> list[str]:
     return [t.split(".", 1)[1] for t in loadmod.DATA_TABLES]
 
 
+_MEMORY: dict[int, duckdb.DuckDBPyConnection] = {}
+
+
+def _memory_db() -> duckdb.DuckDBPyConnection:
+    """This process's in-memory DuckDB with the raw tables (made once: rows are typed there as
+    the warehouse types them, then written out and deleted)."""
+    pid = os.getpid()  # a forked worker makes its own
+    if pid not in _MEMORY:
+        _MEMORY[pid] = duckdb.connect()
+        _MEMORY[pid].execute(loadmod.DATA_SCHEMA_SQL)
+    return _MEMORY[pid]
+
+
 def prepare_load(path: Path, folder: Path) -> PreparedLoad:
     """Extract one document and write its rows as Parquet under ``folder/<load_id>/``."""
     path = Path(path)
@@ -64,14 +77,14 @@ def prepare_load(path: Path, folder: Path) -> PreparedLoad:
                             seconds=time.perf_counter() - started, error=str(result.error))
     out = Path(folder) / load_id
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()  # in memory: the raw schema, to store rows as the warehouse types them
+    con = _memory_db()
     try:
-        con.execute(loadmod.DATA_SCHEMA_SQL)
         loadmod.insert_result_rows(con, load_id, result)
         for name in _data_table_names():
             con.execute(f"copy raw.{name} to {_sql_text(str(out / name) + '.parquet')} (format parquet)")
     finally:
-        con.close()
+        for name in _data_table_names():
+            con.execute(f"delete from raw.{name}")
     return PreparedLoad(path.name, sha, len(data), load_id, started_at, str(out), len(result.tables),
                         len(result.cells), len(result.problems), time.perf_counter() - started)
 
