@@ -13,6 +13,8 @@ The GX suites in ``expectations/`` run on these pandas frames:
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 from pathlib import Path
 
@@ -337,21 +339,28 @@ def completeness_frame(cells: pd.DataFrame, known_gaps: list[dict] | None = None
     rows = []
     gaps = known_gaps or []
     members = {"kommune": KOMMUNE_CODES, "region": REGION_CODES}
-    # only tables with rows of kommuner or regioner can promise any
+    # only tables with rows of kommuner or regioner can promise any; their cells as plain rows
     listing = df.loc[~df["is_total"] & df["geo_level"].isin(list(members)), "table_id"].unique()
-    for table_id, t in df[df["table_id"].isin(listing)].groupby("table_id"):
-        years = sorted(int(y) for y in t["column_year"].dropna().unique())
-        geo_rows = t[~t["is_total"] & t["geo_level"].isin(list(members))]
-        if len(years) < 2 or geo_rows.empty:
+    by_table: dict[str, list[dict]] = {}
+    for r in df.loc[df["table_id"].isin(listing), ["table_id", "file", "table_number", "caption", "column_year",
+                                                   "is_total", "geo_level", "geo_code", "read_as"]].to_dict("records"):
+        by_table.setdefault(r["table_id"], []).append(r)
+    for table_id in sorted(by_table):
+        t = by_table[table_id]
+        years = sorted({int(r["column_year"]) for r in t if pd.notna(r["column_year"])})
+        geo_rows = [r for r in t if not r["is_total"] and r["geo_level"] in members]
+        if len(years) < 2 or not geo_rows:
             continue
-        level = geo_rows["geo_level"].mode().iloc[0]
+        counts = Counter(r["geo_level"] for r in geo_rows)
+        level = min(lv for lv, n in counts.items() if n == max(counts.values()))  # the mode (ties: first by name)
         codes = members[level]
-        if geo_rows[geo_rows["geo_level"] == level]["geo_code"].nunique() < len(codes) // 2:
+        if len({r["geo_code"] for r in geo_rows if r["geo_level"] == level and pd.notna(r["geo_code"])}) \
+                < len(codes) // 2:
             continue  # a table about a few places, not one that lists them all
-        first = t.iloc[0]
+        first = t[0]
         speciale = speciale_of(first["caption"])
-        have = t[t["column_year"].notna() & t["read_as"].ne("empty")]
-        present = set(zip(have["geo_code"], have["column_year"].astype(int)))
+        present = {(r["geo_code"], int(r["column_year"])) for r in t
+                   if pd.notna(r["column_year"]) and r["read_as"] != "empty"}
         for code in codes:
             gap = next((g for g in gaps if g["geo_code"] == code
                         and (not g.get("specialer") or speciale in g["specialer"])), None)
