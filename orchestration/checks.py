@@ -18,6 +18,7 @@ from collections import Counter
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .extract import geo as geomod
@@ -137,13 +138,13 @@ def _interpretations(rows: pd.DataFrame, at: int) -> dict[str, list[int]]:
 class _Column:
     """One column of a table's values by row index (plain arrays: the sums are tried often)."""
 
-    def __init__(self, c: pd.DataFrame):
-        self.frame = c.set_index("row_index")
-        self.at = {r: i for i, r in enumerate(self.frame.index)}
-        self.values = self.frame["value"].to_numpy(dtype=float)
-        self.decimals = self.frame["decimals"].tolist()
-        self.units = self.frame["unit"].tolist()
-        self.lines = self.frame["line"].tolist()
+    def __init__(self, cells: list[dict]):
+        self.cells = cells  # one per row, in the table's order
+        self.at = {c["row_index"]: i for i, c in enumerate(cells)}
+        self.values = np.array([c["value"] for c in cells], dtype=float)
+        self.decimals = [c["decimals"] for c in cells]
+        self.units = [c["unit"] for c in cells]
+        self.lines = [c["line"] for c in cells]
 
     def sum(self, rows: list[int]) -> float:
         return float(self.values[[self.at[r] for r in rows]].sum())
@@ -214,16 +215,21 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
         if not _additive_table(t):
             continue
         rows = _row_facts(table_rows[table_id])
+        totals_at = list(rows.index[rows["is_total"]])
+        readings = {at: _interpretations(rows, at) for at in totals_at}  # the same in every column
+        by_column: dict[int, list[dict]] = {}
+        for c in t.to_dict("records"):
+            by_column.setdefault(c["col_index"], []).append(c)
         found = []
-        for col, c in t.groupby("col_index"):
-            cell = _Column(c)
-            for at in rows.index[rows["is_total"]]:
+        for col in sorted(by_column):
+            cell = _Column(by_column[col])
+            for at in totals_at:
                 if at not in cell.at:
                     continue
-                tot = cell.frame.loc[at]
+                tot = cell.cells[cell.at[at]]
                 best = None
                 tried = []
-                for name, parts in _interpretations(rows, at).items():
+                for name, parts in readings[at].items():
                     parts = [r for r in parts if r in cell.at and cell.units[cell.at[r]] == tot["unit"]]
                     tried.append((name, parts))
                     if name == "the rows since the previous total":
