@@ -15,10 +15,12 @@ A refresh of N changed documents runs in two stages:
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import time
+import traceback
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -71,22 +73,35 @@ def prepare_load(path: Path, folder: Path) -> PreparedLoad:
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     load_id = f"{path.stem}-{uuid.uuid4().hex[:12]}"
-    result = extract_document(path)
-    if result.error is not None:
-        return PreparedLoad(path.name, sha, len(data), load_id, started_at, None,
-                            seconds=time.perf_counter() - started, error=str(result.error))
-    out = Path(folder) / load_id
-    out.mkdir(parents=True, exist_ok=True)
-    con = _memory_db()
     try:
-        loadmod.insert_result_rows(con, load_id, result)
-        for name in _data_table_names():
-            con.execute(f"copy raw.{name} to {_sql_text(str(out / name) + '.parquet')} (format parquet)")
-    finally:
-        for name in _data_table_names():
-            con.execute(f"delete from raw.{name}")
+        result = extract_document(path)
+        if result.error is not None:
+            return PreparedLoad(path.name, sha, len(data), load_id, started_at, None,
+                                seconds=time.perf_counter() - started, error=str(result.error))
+        out = Path(folder) / load_id
+        out.mkdir(parents=True, exist_ok=True)
+        con = _memory_db()
+        try:
+            loadmod.insert_result_rows(con, load_id, result)
+            for name in _data_table_names():
+                con.execute(f"copy raw.{name} to {_sql_text(str(out / name) + '.parquet')} (format parquet)")
+        finally:
+            for name in _data_table_names():
+                con.execute(f"delete from raw.{name}")
+    except Exception as exc:  # noqa: BLE001  (one document's bug must not stop the others)
+        if _disk_full(exc):
+            raise
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return PreparedLoad(path.name, sha, len(data), load_id, started_at, None,
+                            seconds=time.perf_counter() - started,
+                            error=f"{path.name}: not read, an error in the extractor or loader: "
+                                  f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})")
     return PreparedLoad(path.name, sha, len(data), load_id, started_at, str(out), len(result.tables),
                         len(result.cells), len(result.problems), time.perf_counter() - started)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "no space left" in str(exc).lower()
 
 
 def _prepare(args: tuple[str, str]) -> PreparedLoad:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 import sys
 
 import dagster as dg
@@ -32,6 +33,7 @@ def test_a_corrupted_document_quarantines_only_itself(tmp_path):
     assert f"quarantined: {KKR}" in proc.stderr
     db = warehouse / "warehouse.duckdb"
     assert query(db, f"select status from raw.loads where file = '{KKR}'") == [("rejected",)]
+    assert not list((warehouse / "staging").rglob("*"))  # the workers' Parquet files are gone once loaded
     published = {f for (f,) in query(warehouse / "published.duckdb", "select file from raw.documents")}
     assert published == {f.name for f in SOURCES.glob("*.txt")} - {KKR}
     # the marts hold the other documents: the budget catalogue's proposals and the regions' table
@@ -98,3 +100,29 @@ def test_a_corpus_copy_is_the_document_with_its_figures_moved_by_one(tmp_path):
     for before, after in changed:
         digits = [(x, y) for x, y in zip(before, after) if x != y]
         assert len(before) == len(after) and 1 <= len(digits) <= 4  # one more in the last digit (9 -> 10 carries)
+
+
+def test_an_error_in_the_extractor_fails_only_its_document(tmp_path, monkeypatch):
+    """A bug that makes the extractor raise on one document (injected here: no real document
+    does it) fails that document's load with the error and where it was raised; the other
+    document is staged."""
+    from orchestration import staging
+
+    real = staging.extract_document
+
+    def extract(path):
+        if Path(path).name == SLIDES:
+            raise IndexError("list index out of range")
+        return real(path)
+
+    monkeypatch.setattr(staging, "extract_document", extract)
+    prepared = list(staging.prepare_loads([SOURCES / SLIDES, SOURCES / REGIONER_DR], tmp_path / "staging", 1))
+    written = {w.file: w for w in staging.write_loads(tmp_path / "w.duckdb", prepared)}
+    assert written[REGIONER_DR].status == "staged"
+    assert written[SLIDES].status == "failed"
+    assert (f"{SLIDES}: not read, an error in the extractor or loader: IndexError: list index out of range "
+            "(at test_scale.py:") in written[SLIDES].message
+    assert query(tmp_path / "w.duckdb", "select file, status from raw.loads order by file") == [
+        (SLIDES, "failed"), (REGIONER_DR, "staged")]
+    assert query(tmp_path / "w.duckdb", "select count(*) from raw.cells") == [
+        (len(extract_document(SOURCES / REGIONER_DR).cells),)]

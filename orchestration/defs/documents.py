@@ -21,6 +21,7 @@ blocking check is rejected and stays unpublished; the others are published (a ba
 quarantines only itself).
 """
 
+import shutil
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +90,7 @@ class ValidateConfig(dg.Config):
 def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse: WarehouseResource):
     """The documents to extract: those named (else every one in sources/) whose bytes differ
     from their published load's, in ``chunks`` groups. Nothing to do: no step after this runs."""
+    _remove_stale_staging(context.instance, warehouse.staging_dir(context.run_id).parent)
     names = config.files or [f.name for f in settings.source_files(Path(warehouse.sources))]
     paths = [warehouse.document(name) for name in names]
     known = set(context.instance.get_dynamic_partitions(documents.name))
@@ -104,6 +106,17 @@ def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse
         part = [str(p) for p in changed[i::chunks]]
         if part:
             yield dg.DynamicOutput({"paths": part, "workers": config.workers}, mapping_key=f"chunk_{i}")
+
+
+def _remove_stale_staging(instance: dg.DagsterInstance, root: Path) -> None:
+    """Parquet folders that runs no longer in progress left behind (a killed refresh)."""
+    if not root.is_dir():
+        return
+    busy = {dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.QUEUED}
+    for folder in root.iterdir():
+        run = instance.get_run_by_id(folder.name)
+        if run is None or run.status not in busy:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @dg.op
@@ -126,6 +139,7 @@ def stage_documents(context: dg.OpExecutionContext, chunks: list[list], warehous
     from ..staging import write_loads
 
     written = write_loads(warehouse.db, [p for chunk in chunks for p in chunk], run_id=context.run_id)
+    shutil.rmtree(warehouse.staging_dir(context.run_id), ignore_errors=True)  # what is left: empty folders
     for w in written:
         if w.status == "staged":
             context.log_event(dg.AssetMaterialization(
