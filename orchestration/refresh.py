@@ -163,7 +163,7 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=
     start = time.perf_counter()
     with (progress or _no_progress)("marts: dbt build, then publish"):
         result = defs.resolve_job_def("transform").execute_in_process(
-            instance=dg.DagsterInstance.get(), **_RUN_OPTIONS)
+            instance=_instance(log), **_RUN_OPTIONS)
     checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
     mats = _events(result, "ASSET_MATERIALIZATION")
     failed = [c.check_name for c in checks if not c.passed]
@@ -252,6 +252,18 @@ def wait_until_written(path: Path, settle: float = SETTLE_SECONDS, limit: float 
             return
 
 
+def _instance(log):
+    """The Dagster instance of DAGSTER_HOME, once the runs a killed refresh left started are
+    marked failed (so they do not hold Dagster's queue)."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    stale = fail_stale_runs(instance)
+    if stale:
+        log(f"{stale} run(s) left started by a refresh that was killed: marked failed")
+    return instance
+
+
 def fail_stale_runs(instance) -> int:
     """Runs a killed `warehouse refresh` left STARTED (or STARTING) would keep Dagster's queue
     (one run at a time) from launching anything. A refresh holds the folder's lock, so no run
@@ -325,14 +337,9 @@ def _run_documents(sources: Path, warehouse: Path, changed: list[Path], accept_s
                    progress) -> list[DocumentRun]:
     """One run of refresh_documents for every changed document; a line per document."""
     home = prepare_environment(sources, warehouse)
-    import dagster as dg
-
     from .defs.documents import document_definitions
 
-    instance = dg.DagsterInstance.get()
-    stale = fail_stale_runs(instance)
-    if stale:
-        log(f"{stale} run(s) left started by a refresh that was killed: marked failed")
+    instance = _instance(log)
     log(f"Dagster runs are kept in DAGSTER_HOME={home} (`./dev ui` shows them)")
     for f in changed:
         wait_until_written(f)
