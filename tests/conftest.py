@@ -12,6 +12,11 @@ import pytest
 from orchestration.extract import extract_document
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: end to end (a refresh in a new process, dagster dev, a browser); "
+                                       "`./dev test -m \"not slow\"` runs the rest")
 SOURCES = ROOT / "sources"
 KKR = "003_8f7892940b0a4590.txt"
 BUDGET = "001_c6a00e9dc1fa19c5.txt"

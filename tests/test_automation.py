@@ -19,6 +19,9 @@ from orchestration.definitions import defs
 from orchestration.defs.automation import daily_refresh, marts_sensor, sources_sensor
 from orchestration.publish import current_publish_id
 
+#: end to end (a refresh in a new process, dagster dev, a browser): `./dev test -m "not slow"` leaves it out
+pytestmark = pytest.mark.slow
+
 #: a document without tables: it loads and publishes in a second
 PROSE_DOC = "002_a15994a133d0f63f.txt"
 

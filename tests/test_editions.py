@@ -14,6 +14,9 @@ import pytest
 from conftest import KKR, SOURCES, query, refresh_cli
 from editions import danish, next_edition, shift_header
 
+#: end to end (a refresh in a new process, dagster dev, a browser): `./dev test -m "not slow"` leaves it out
+pytestmark = pytest.mark.slow
+
 NEW = "003_next_edition.txt"
 
 

@@ -17,6 +17,9 @@ from conftest import (BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, TOTAL_2019_SLIP, 
 from orchestration import load as L
 from orchestration.extract import extract_document
 
+#: end to end (a refresh in a new process, dagster dev, a browser): `./dev test -m "not slow"` leaves it out
+pytestmark = pytest.mark.slow
+
 
 def _instance(home) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))

@@ -9,6 +9,7 @@ from pathlib import Path
 import sys
 
 import dagster as dg
+import pytest
 
 from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SLIDES, SOURCES, corrupt, query, refresh_cli
 from conftest import TOTAL_2019_MISREAD
@@ -18,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.corpus import copy_text  # noqa: E402
 
 
+@pytest.mark.slow
 def test_a_corrupted_document_quarantines_only_itself(tmp_path):
     """Five documents into an empty warehouse, the practice plan's Tabel 19 Total misread: the
     plan is blocked (never published), the four others are published and in the marts and the
@@ -47,6 +49,7 @@ def test_a_corrupted_document_quarantines_only_itself(tmp_path):
                  ) == [(3,)]
 
 
+@pytest.mark.slow
 def test_extraction_runs_on_the_multiprocess_executor(tmp_path):
     """The job refresh_documents with the multiprocess executor and two extraction steps: each
     step a process of its own that reads files and writes Parquet, then one writer stages,

@@ -20,6 +20,9 @@ import pytest
 
 from conftest import ROOT, SOURCES, clean_env, refresh_cli, refreshed_copy, warehouse_cli
 
+#: end to end (a refresh in a new process, dagster dev, a browser): `./dev test -m "not slow"` leaves it out
+pytestmark = pytest.mark.slow
+
 MARTS = ["mart_udgift_pr_patient", "mart_udvikling_19_23", "mart_afstemning", "dim_kommune"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # a document with no tables: changing it makes a refresh load, build and publish again
