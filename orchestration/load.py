@@ -523,12 +523,7 @@ def _publish(con: duckdb.DuckDBPyConnection, load_id: str, catalogue: dict[str, 
 def reject_load(db_path: Path, load_id: str, message: str) -> None:
     """Mark a staged load rejected (validation failed). Its rows stay for inspection until
     the document's next load; the published rows are untouched."""
-    con = connect(db_path)
-    try:
-        con.execute("update raw.loads set status = 'rejected', finished_at = ?, message = ? "
-                    "where load_id = ? and status = 'staged'", [now(), message, load_id])
-    finally:
-        con.close()
+    reject_loads(db_path, {load_id: message})
 
 
 def reject_loads(db_path: Path, messages: dict[str, str]) -> None:
@@ -540,16 +535,6 @@ def reject_loads(db_path: Path, messages: dict[str, str]) -> None:
         con.executemany("update raw.loads set status = 'rejected', finished_at = ?, message = ? "
                         "where load_id = ? and status = 'staged'",
                         [(now(), text[:4000], load_id) for load_id, text in messages.items()])
-    finally:
-        con.close()
-
-
-def load_of_run(db_path: Path, file: str, run_id: str) -> tuple[str, str] | None:
-    """(load_id, status) of the document's load staged by a given (Dagster) run."""
-    con = connect(db_path)
-    try:
-        return con.execute("select load_id, status from raw.loads where file = ? and run_id = ? "
-                           "order by started_at desc limit 1", [file, run_id]).fetchone()
     finally:
         con.close()
 
@@ -616,26 +601,10 @@ def shrinkage_in(con: duckdb.DuckDBPyConnection, load_id: str, limit: int = 12) 
     return findings[:limit + 1]
 
 
-def accept_shrink(db_path: Path, load_id: str, findings: list[str]) -> None:
+def accept_shrink(con: duckdb.DuckDBPyConnection, load_id: str, findings: list[str]) -> None:
     """Record on the load that the user accepted what it lacks (``refresh --accept-shrink``)."""
-    con = connect(db_path)
-    try:
-        con.execute("update raw.loads set message = ? where load_id = ?",
-                    ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id])
-    finally:
-        con.close()
-
-
-def published_documents(db_path: Path) -> dict[str, str]:
-    """file -> SHA-256 of every published document (whatever extractor made it)."""
-    if not Path(db_path).exists():
-        return {}
-    con = connect(db_path)
-    try:
-        return dict(con.execute("select file, sha256 from raw.documents").fetchall())
-    finally:
-        con.close()
-
+    con.execute("update raw.loads set message = ? where load_id = ?",
+                ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id])
 
 def retire_document(db_path: Path, file: str, reason: str) -> str | None:
     """Take a document out of the warehouse (its file left the sources folder): its rows leave

@@ -110,8 +110,7 @@ def _shrink_checks(db: Path, loads: dict[str, str], accept_shrink: set[str]) -> 
             text = f"{file} lacks what its published load has: " + "; ".join(findings)
             accepted = file in accept_shrink
             if accepted:
-                con.execute("update raw.loads set message = ? where load_id = ?",
-                            ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id])
+                loadmod.accept_shrink(con, load_id, findings)
             out.append(CheckOutcome(SHRINK_CHECK, file, load_id, accepted, True,
                                     f"accepted with --accept-shrink: {text}" if accepted else text,
                                     {"accepted": accepted, "losses": len(findings) - 1}))
