@@ -4,9 +4,11 @@
     .venv/bin/python benchmarks/bench_extract.py --repeat 9 --stages
     .venv/bin/python benchmarks/bench_extract.py --long    # a 1 and 10 MB line, a 50 MB file
 
-Prints MB/s per run (bytes of source text / wall time of extract_document over every file),
-the median and best of the runs, and with ``--stages`` where the time goes (the fastest run of
-each stage, summed over the documents). Floor: 8 MB/s (issue 10).
+The extractor is measured as a refresh runs it: compiled with mypyc where ``./dev`` built it
+(``WAREHOUSE_PURE_PYTHON=1`` measures plain Python; the first line says which). Prints MB/s
+per run (bytes of source text / wall time of extract_document over every file), the median
+and best of the runs, and with ``--stages`` where the time goes (the fastest run of each
+stage, summed over the documents). Floor: 8 MB/s (issue 10).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
-from orchestration.extract import accounting, clear_caches, extract_document
+from orchestration.extract import COMPILED, accounting, clear_caches, extract_document
 from orchestration.extract.document import DocumentExtractor, decode
 from orchestration.extract.statements import find_statements
 
@@ -104,7 +106,8 @@ def main() -> None:
     load = os.getloadavg()
     rates, cells = throughput(files, args.repeat)
     median = statistics.median(rates)
-    print(f"documents: {len(files)}, {size / 1e6:.3f} MB, {cells} cells "
+    how = "compiled with mypyc" if COMPILED else "plain Python (no build for these sources, or WAREHOUSE_PURE_PYTHON)"
+    print(f"documents: {len(files)}, {size / 1e6:.3f} MB, {cells} cells; extractor {how} "
           f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
     print(f"throughput over {args.repeat} runs: median {median:.2f} MB/s, best {max(rates):.2f} MB/s "
           f"(floor {FLOOR_MB_S:g} MB/s: {'met' if median >= FLOOR_MB_S else 'NOT met'})")

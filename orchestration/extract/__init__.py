@@ -1,8 +1,13 @@
-"""Table extraction from Danish regional health documents. Plain Python, no Dagster."""
-from .document import extract_document
-from .model import Cell, DocumentResult, ExtractionError, Problem, Table
+"""Table extraction from Danish regional health documents. Plain Python, no Dagster; compiled
+with mypyc where a build for these exact sources exists (see ``native``)."""
+from . import native
 
-__all__ = ["extract_document", "Cell", "DocumentResult", "ExtractionError", "Problem", "Table"]
+COMPILED = native.activate(__path__)  # before any other module of the package is imported
+
+from .document import extract_document  # noqa: E402
+from .model import Cell, DocumentResult, ExtractionError, Problem, Table  # noqa: E402
+
+__all__ = ["COMPILED", "extract_document", "Cell", "DocumentResult", "ExtractionError", "Problem", "Table"]
 
 
 def clear_caches() -> None:

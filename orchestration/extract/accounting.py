@@ -108,13 +108,10 @@ def figure_runs(index: LineIndex, nonempty: list[int], settings: ExtractionSetti
     return [r for r in runs if counts(r)]
 
 
-_LEADING_SPACE_RE = re.compile(r"\s*")
-
-
 def _furniture_number(text: str, offset: int, is_heading: bool, is_footnote: bool) -> bool:
     """The number of a caption ("Tabel 21"), figure ("Figur 4"), heading ("1.17 ...") or
     footnote definition ("9 Grundet ...")."""
-    lead = _LEADING_SPACE_RE.match(text).end()
+    lead = len(text) - len(text.lstrip())
     if offset - lead > len("Tabel") + 3:  # only the first or second word can be: linear on long lines
         return False
     head = text[lead:offset].strip()
@@ -143,7 +140,8 @@ def account(lines: list[str], furniture: dict[int, str], headings: list[int], ta
     cell_starts = {(c.line, c.col_start) for t in tables for c in t.cells}
     out = NumberAccounting()
     counts, tokens = out.counts, out.tokens
-    ln, line_end, line_cat, cells, leading, line = 0, -1, "", (), False, ""
+    ln, line_end, line_cat, leading, line = 0, -1, "", False, ""
+    cells: list[tuple[int, int]] | tuple[()] = ()
     for m in NUMBER_IN_LINE_RE.finditer(text):
         pos = m.start()
         if pos >= line_end:  # a new line: what the line is

@@ -85,7 +85,7 @@ class BlockScanner:
         return len(cells)
 
     def _next_nonblank(self, idx: int, limit: int = 4) -> list[int]:
-        out = []
+        out: list[int] = []
         j = idx + 1
         while j < len(self.lines) and len(out) < limit:
             if self.lines[j].strip() and j not in self.index.furniture:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -93,9 +94,12 @@ class Step(Enum):
 
 
 CONTINUE, END = Step.CONTINUE, Step.END
+#: a rule of the body reader: given (line number, text, stripped text), what to do with the
+#: line, or None when the rule does not apply
+Rule = Callable[[int, str, str], "Step | None"]
 
 
-def nonblank_lines(lines: list[str], start: int, stop: int):
+def nonblank_lines(lines: list[str], start: int, stop: int) -> Iterator[tuple[int, str, str]]:
     """Non-blank lines as (1-based number, text, stripped text). A run of three or more
     one-to-three letter lines ("Pl" / "ej" / "ef" / ...) is rotated text, a group label:
     yielded as one line, SECTION_MARK + the joined letters."""
@@ -152,12 +156,13 @@ class BodyReader:
         self._header_norms: list[str] | None = None
         self._repeat_starts: dict[str, int] = {}
         # per line, once it is read: label, where the label ends, cells
-        self.label, self.label_end, self.cells = "", 0, []
-        self.rules_before_cells = [
+        self.label, self.label_end = "", 0
+        self.cells: list[RawCell] = []
+        self.rules_before_cells: list[Rule] = [
             self.rotated_group_label, self.page_furniture, self.caption, self.source_note,
             self.footnote, self.repeated_header, self.year_header, self.figure_caption,
         ]
-        self.rules_after_cells = [
+        self.rules_after_cells: list[Rule] = [
             self.header_continuation, self.heading, self.label_only, self.title_after_total,
             self.long_label,
             self.cells_only, self.row,
@@ -183,7 +188,7 @@ class BodyReader:
         return Body(self.header, self.rows, self.end_line, self.ended_by, self.skipped,
                     self.trailing)
 
-    def _lines(self):
+    def _lines(self) -> Iterator[tuple[int, str, str]]:
         while True:
             if self._lookahead:
                 yield self._lookahead.pop(0)
@@ -203,7 +208,7 @@ class BodyReader:
         return self._lookahead[:n]
 
     @staticmethod
-    def _apply(rules, ln: int, text: str, s: str) -> Step | None:
+    def _apply(rules: list[Rule], ln: int, text: str, s: str) -> Step | None:
         for rule in rules:
             step = rule(ln, text, s)
             if step is not None:
@@ -228,34 +233,34 @@ class BodyReader:
         self.label, self.label_end, self.cells = label, label_end, cells
 
     # -- rules before the line's cells are read -----------------------------------------------------
-    def rotated_group_label(self, ln, text, s):
+    def rotated_group_label(self, ln: int, text: str, s: str) -> Step | None:
         if text.startswith(SECTION_MARK):
             self.section = text[len(SECTION_MARK):]
             return CONTINUE
         return None
 
-    def page_furniture(self, ln, text, s):
+    def page_furniture(self, ln: int, text: str, s: str) -> Step | None:
         if ln - 1 in self.index.furniture:
             self.skipped[ln] = "page furniture"
             return CONTINUE
         return None
 
-    def caption(self, ln, text, s):
+    def caption(self, ln: int, text: str, s: str) -> Step | None:
         if s.startswith("Tabel") and CAPTION_RE.match(text):
             return self._end("next_caption", ln - 1)
         return None
 
-    def source_note(self, ln, text, s):
+    def source_note(self, ln: int, text: str, s: str) -> Step | None:
         if s[0] in _STOP_INITIALS and s.startswith(("Kilde:", "Kilde ", "Note:", "Noter:")):
             return self._end("kilde", ln)
         return None
 
-    def footnote(self, ln, text, s):
+    def footnote(self, ln: int, text: str, s: str) -> Step | None:
         if self.rows and s.startswith("*"):
             return self._end("note", ln)
         return None
 
-    def repeated_header(self, ln, text, s):
+    def repeated_header(self, ln: int, text: str, s: str) -> Step | None:
         """After a page break the header can be printed again, once rows have begun: from its
         first line or from its line of years, then its next lines in order. Label lines just
         before it name a group of rows ("Godkendelse af nyt tilbud" / "2021 2022 2023 2024")."""
@@ -283,7 +288,7 @@ class BodyReader:
         self.section = dehyphenate_join([p[0] for p in self.pending]) or self.section
         self.pending.clear()
 
-    def year_header(self, ln, text, s):
+    def year_header(self, ln: int, text: str, s: str) -> Step | None:
         if not self.index.is_year_header(ln - 1):
             return None
         if not self.rows:
@@ -302,13 +307,13 @@ class BodyReader:
         self.skipped[ln] = "header repeated"
         return CONTINUE
 
-    def figure_caption(self, ln, text, s):
+    def figure_caption(self, ln: int, text: str, s: str) -> Step | None:
         if s[0] == "F" and FIGURE_RE.match(s):
             return self._end("figure", ln - 1)
         return None
 
     # -- rules once the line's cells are read ----------------------------------------------------------
-    def header_continuation(self, ln, text, s):
+    def header_continuation(self, ln: int, text: str, s: str) -> Step | None:
         """Before the first row, figures that belong to the header: "Udvik-" / "ling" /
         "19-23"; "Samlet antal 0-17-" / "årige pr. 2. kv. 2023"; "Budget 2025"; "År 2024 År
         2023"."""
@@ -324,7 +329,7 @@ class BodyReader:
             return CONTINUE
         return None
 
-    def label_only(self, ln, text, s):
+    def label_only(self, ln: int, text: str, s: str) -> Step | None:
         if self.cells:
             return None
         settings = self.settings
@@ -347,7 +352,7 @@ class BodyReader:
             return END
         return CONTINUE
 
-    def heading(self, ln, text, s):
+    def heading(self, ln: int, text: str, s: str) -> Step | None:
         """A numbered heading ends the table: after a Total row ("6.2 Takstudviklingen fra
         2021 - 2024"), or with fewer figures than the rows have (" 1.2 ... version 2.0")."""
         if not (self.rows and HEADING_RE.match(s)) or self._row_label_ahead():
@@ -359,7 +364,7 @@ class BodyReader:
             return self._end("heading", ln - 1)
         return None
 
-    def title_after_total(self, ln, text, s):
+    def title_after_total(self, ln: int, text: str, s: str) -> Step | None:
         """After a total row, a year alone, or a label ending in a year alone, is the next
         title or header ("Kommunekvoter for 2026"; "Bilag B. Beregnede kommunekvoter" /
         "2026"), not a row."""
@@ -371,12 +376,12 @@ class BodyReader:
             return self._end("heading", ln - 1)
         return None
 
-    def long_label(self, ln, text, s):
+    def long_label(self, ln: int, text: str, s: str) -> Step | None:
         if self.label and len(self.label.split()) >= self.settings.prose_label_words:
             return self._end("prose", ln - 1)
         return None
 
-    def cells_only(self, ln, text, s):
+    def cells_only(self, ln: int, text: str, s: str) -> Step | None:
         if self.label:
             return None
         if self._pairs_end_at_gap(ln):
@@ -399,7 +404,7 @@ class BodyReader:
                                     texts={ln: text}))
         return CONTINUE
 
-    def row(self, ln, text, s):
+    def row(self, ln: int, text: str, s: str) -> Step | None:
         if self._new_table_after_total():
             return self._end("next_table", self.pending[0][1] - 1)
         if self._number_in_address():

@@ -14,12 +14,15 @@ The stages, in order:
 from __future__ import annotations
 
 import codecs
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import compress
 from pathlib import Path
 
 from . import accounting
-from .blocks import HEADING_RE, BlockScanner
+from .blocks import HEADING_RE, BlockScanner, Rejected
 from .body import collect_body
 from .furniture import find_furniture
 from .geo import fold
@@ -73,7 +76,7 @@ def nonempty_lines(lines: list[str]) -> list[int]:
     return list(compress(range(len(lines)), lines))
 
 
-def digit_led_lines(lines: list[str], indices) -> list[int]:
+def digit_led_lines(lines: list[str], indices: list[int]) -> list[int]:
     """Lines with a digit in the first two characters: the only ones that can be footnote
     definitions ("9 Grundet ...") or numbered headings (" 1.17 Konsolidering ...")."""
     return [i for i in indices if (text := lines[i])[:1].isdigit() or text[1:2].isdigit()]
@@ -92,7 +95,9 @@ def footnote_definitions(lines: list[str], candidates: list[int]) -> dict[int, i
 
 def caption_continuation(lines: list[str], idx: int) -> tuple[str, int]:
     """Caption text wrapped onto following lines ("... inkl. pro-" / "centvis udvikling ...")."""
-    parts = [CAPTION_RE.match(lines[idx]).group(2)]
+    caption = CAPTION_RE.match(lines[idx])
+    assert caption is not None, "caption_continuation is called at a caption"
+    parts = [caption.group(2)]
     j = idx + 1
     while j < len(lines):
         s = lines[j].strip()
@@ -146,7 +151,7 @@ class DocumentExtractor:
         self.footnotes = footnote_definitions(self.lines, self._digit_led)
         self.headings = _headings(self.lines, self.index, self._digit_led)
         self.claimed: set[int] = set()  # 0-based lines inside some table
-        self.rejected = []
+        self.rejected: list[Rejected] = []
         self._figure_runs: list[list[int]] | None = None
 
     @property
@@ -158,12 +163,12 @@ class DocumentExtractor:
 
     def captioned(self) -> list[Table]:
         lines = self.lines
-        caps = [i for i in self._nonempty if "Tabel" in lines[i] and CAPTION_RE.match(lines[i])]
+        caps = [(i, m) for i in self._nonempty if "Tabel" in lines[i] and (m := CAPTION_RE.match(lines[i]))]
         tables = []
-        for n, idx in enumerate(caps):
-            number = CAPTION_RE.match(lines[idx]).group(1)
+        for n, (idx, match) in enumerate(caps):
+            number = match.group(1)
             caption, body_start = caption_continuation(lines, idx)
-            stop = caps[n + 1] if n + 1 < len(caps) else len(lines)
+            stop = caps[n + 1][0] if n + 1 < len(caps) else len(lines)
             table = Table(self.file, f"{self.path.stem}:L{idx + 1}", number, caption, idx + 1,
                           "captioned")
             table.text_lines.update(range(idx + 1, body_start + 1))
@@ -277,4 +282,20 @@ def extract_document(path: str | Path, settings: ExtractionSettings = DEFAULT) -
     except OSError as exc:
         result.error = ExtractionError(path.name, f"cannot read: {exc.strerror or exc}")
         return result
-    return extract_text(path, text, result, settings)
+    with _collector_paused():
+        return extract_text(path, text, result, settings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Extraction allocates many small, short-lived objects and makes few reference cycles:
+    Python's cyclic garbage collector would run hundreds of times per document and find little
+    (measured: 5-8% of extraction). It is paused meanwhile; reference counting still frees
+    everything else at once, and a cycle is collected by the next collection after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -135,8 +135,7 @@ def segment_header(text: str, ncols: int, blank_stub: bool = False,
     for starts, strong in _families_of(text):
         if strong_only and not strong:
             continue
-        starts = list(starts)
-        segs = _segments(toks, starts)
+        segs = _segments(toks, list(starts))
         stub_before = " ".join(toks[:starts[0]])
         options = []
         if starts[0] == 0 and not is_year(segs[0]) and not blank_stub:

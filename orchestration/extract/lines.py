@@ -191,6 +191,7 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     found = _read_from_right(text, _words(text, start), line)
     if found is None:  # every word of the tail was a cell: read the whole line
         found = _read_from_right(text, _words(text, 0), line, whole=True)
+    assert found is not None  # a whole line is always read
     return found
 
 
@@ -206,10 +207,10 @@ def _read_from_right(text: str, words: list[tuple[str, int]], line: int, whole: 
         elif not alone and (rng := _range_cell(text, words, k, line)) is not None:
             cell, used = rng, 3
         else:
-            cell = _core(words[k][0], words[k][1], line)
-            if cell is None:
+            core = _core(words[k][0], words[k][1], line)
+            if core is None:
                 break
-            used = 1
+            cell, used = core, 1
         if k >= used and words[k - used][0].casefold() in LABEL_NUMBER_AFTER:  # "Speciale 51"
             if words[k - used][0].casefold() in PHONE_WORDS:  # the whole number is the label's
                 cells, k = [], len(words) - 1
@@ -245,6 +246,7 @@ def join_spaced(text: str, cells: list[RawCell], i: int, j: int) -> RawCell:
     last = cells[j]
     number = "".join((c.raw.split(" ")[0] if c.unit else c.raw) for c in cells[i:j + 1])
     num = parse_number(number)
+    assert num is not None  # _spaced_group read the pieces as one number
     return replace(last, raw=text[cells[i].start:last.end], start=cells[i].start,
                    value=num.value, read_as="thousands_space", decimals=num.decimals)
 

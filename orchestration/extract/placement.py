@@ -20,6 +20,7 @@ figures the PDF printed one per line, column by column.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from itertools import combinations, product
 
@@ -40,7 +41,9 @@ def _gaps(text: str, label_end: int, cells: list[RawCell]) -> tuple[int | None, 
 def usual_spacing(rows: list[tuple[str, int, list[RawCell]]]) -> tuple[int, int, int]:
     """The spaces the table's full rows use: before the first cell, between cells, after the
     last (the most common of each; 1, 1 and 1 where no full row tells)."""
-    leads, inners, trails = Counter(), Counter(), Counter()
+    leads: Counter[int] = Counter()
+    inners: Counter[int] = Counter()
+    trails: Counter[int] = Counter()
     for text, label_end, cells in rows:
         lead, inner, trailing = _gaps(text, label_end, cells)
         if lead is not None:
@@ -286,7 +289,7 @@ def read_column_major(values: list[RawCell], nrows: int, ncols: int) -> list[lis
     return grid
 
 
-def sums_hold(rows: list[list[RawCell | None]], total: list[RawCell | None]) -> bool:
+def sums_hold(rows: list[list[RawCell | None]], total: Sequence[RawCell | None]) -> bool:
     """Whether, in every column where the total has a value, the rows add up to it."""
     checked = False
     for c, t in enumerate(total):

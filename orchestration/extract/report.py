@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import TextIO
 
 from .model import Cell, DocumentResult
 from .numbers import format_decimal
@@ -17,7 +18,7 @@ CSV_COLUMNS = [
 
 
 def cell_row(c: Cell) -> dict[str, str]:
-    def opt(v) -> str:
+    def opt(v: object) -> str:
         return "" if v is None else str(v)
 
     return {
@@ -34,7 +35,7 @@ def cell_row(c: Cell) -> dict[str, str]:
     }
 
 
-def write_csv(results: Iterable[DocumentResult], out) -> int:
+def write_csv(results: Iterable[DocumentResult], out: TextIO) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0

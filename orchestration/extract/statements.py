@@ -34,15 +34,21 @@ from .numbers import half_unit, parse_number
 
 #: words before a full stop that do not end a sentence
 _ABBREVIATIONS = ("pr.", "hhv.", "ca.", "jf.", "obs.", "inkl.", "bl.a.", "f.eks.", "nr.", "mio.", "mia.", "kap.")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9])")
+#: where a sentence ends: ".", "!" or "?", white space, then a capital or a figure. The match
+#: begins at the punctuation (not behind it) so the regex engine can jump from one to the next
+_SENTENCE_END_RE = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ0-9])")
 _CLAUSE_RE = re.compile(r",\s*(?:mens|hvor|hvoraf|og)\s+|;\s+|\s+mens\s+")
 _TABLE_REF_RE = re.compile(r"\b[Tt]abel\s+(\d+)\b")
+#: a word after a line-end hyphen that keeps the hyphen: "Brønderslev-" / "og Hjørring"
+_CONJUNCTION_RE = re.compile(r"(?:og|eller|til)\b")
 _PERIOD_RE = re.compile(r"(?:fra|mellem)\s+((?:19|20)\d\d)\s+(?:til|og)\s+((?:19|20)\d\d)"
                         r"|perioden\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)"
                         r"|fra\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)")
 _SINCE_RE = re.compile(r"siden\s+((?:19|20)\d\d)")
 _YEAR_RE = re.compile(r"\b(?:i|for)\s+((?:19|20)\d\d)\b(?!\s*[-–])", re.IGNORECASE)
 _ALL_YEARS_RE = re.compile(r"i alle årene")
+_YEAR_ONLY_RE = re.compile(r"(?:19|20)\d\d")
+_RANGE_GOES_ON_RE = re.compile(r"\s*[-–]\s*\d")  # after the first figure of "2019-2023"
 #: a stated figure: "1043 kr.", "15.023 kr.", "-7%", "6 %", "8,34"
 _FIGURE_RE = re.compile(r"(?<![\w.,-])([-–−]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[-–−]?\d+(?:,\d+)?)\s*(%|kr\.?)?(?![\w-])")
 _UP_WORDS = re.compile(r"\b(?:udgifts)?(?:stigning(?:er)?|steget|vækst)\b")
@@ -62,8 +68,8 @@ _REGION_SELF_RE = re.compile(r"\b[Rr]egionens\b")
 _NATIONAL_RE = re.compile(r"\bpå landsplan\b|\bhele landet\b")
 #: a sentence that can state a claim names a change, a rank or a count of kommuner (a quick
 #: test: the claims themselves are read by the patterns above)
-_CLAIM_WORDS = ("stig", "steget", "vækst", "fald", "redukt", "højeste", "laveste", "største", "mindste",
-                "markante", "kommuner")
+_CLAIM_WORDS_RE = re.compile("stig|steget|vækst|fald|redukt|højeste|laveste|største|mindste|markante"
+                             "|kommuner")
 #: the kommuner and regioner by name, a kommune also in the genitive ("Vesthimmerlands Kommune")
 _PLACE_NAMES = {g.name: g for g in [*geomod.KOMMUNER, *geomod.REGIONER]}
 _PLACE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PLACE_NAMES), key=len, reverse=True)) + r")s?\b")
@@ -124,18 +130,23 @@ def _prose_blocks(lines: list[str], tables: list[Table]) -> list[tuple[int, int]
 def _joined(lines: list[str], first: int, last: int) -> tuple[str, list[tuple[int, int]]]:
     """The lines joined as running text, hyphenated words rejoined ("Brøn-" / "derslev"), and
     where each line starts in it: (offset, 1-based line), in order."""
-    text, starts = "", []
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    length = 0  # of the text so far
     for i in range(first, last + 1):
         part = " ".join(lines[i].split())
         if not part:
             continue
-        if text.endswith("-") and part[:1].islower() and not re.match(r"(?:og|eller|til)\b", part):
-            text = text[:-1]
-        elif text:
-            text += " "
-        starts.append((len(text), i + 1))
-        text += part
-    return text, starts
+        if parts and parts[-1].endswith("-") and part[:1].islower() and not _CONJUNCTION_RE.match(part):
+            parts[-1] = parts[-1][:-1]
+            length -= 1
+        elif parts:
+            parts.append(" ")
+            length += 1
+        starts.append((length, i + 1))
+        parts.append(part)
+        length += len(part)
+    return "".join(parts), starts
 
 
 def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
@@ -165,10 +176,11 @@ def sentences(lines: list[str], tables: list[Table], only_about_tables: bool = F
             continue
         start = 0
         for m in _SENTENCE_END_RE.finditer(text):
-            head = text[start:m.start()]
+            end = m.start() + 1  # after the punctuation
+            head = text[start:end]
             if head.endswith(_ABBREVIATIONS) and not head.endswith("kr."):
                 continue
-            out.append((head, _line_at(starts, start), _line_at(starts, m.start() - 1)))
+            out.append((head, _line_at(starts, start), _line_at(starts, end - 1)))
             start = m.end()
         if start < len(text):
             out.append((text[start:], _line_at(starts, start), _line_at(starts, len(text) - 1)))
@@ -210,13 +222,13 @@ def _figures(text: str) -> list[tuple[Decimal, str, str | None, int]]:
     out = []
     for m in _FIGURE_RE.finditer(text):
         number, unit = m.group(1), m.group(2)
-        before = text[:m.start()].rstrip().casefold()
+        before = text[max(0, m.start() - 40):m.start()].rstrip().casefold()  # the words before it
         if before.endswith(("speciale", "tabel", "tabellerne", "bilag", "figur", "side", "kapitel", "afsnit",
                             "(i alt")):
             continue
-        if unit is None and re.fullmatch(r"(?:19|20)\d\d", number):
+        if unit is None and _YEAR_ONLY_RE.fullmatch(number):
             continue  # a year
-        if unit is None and re.match(r"\s*[-–]\s*\d", text[m.end():]):
+        if unit is None and _RANGE_GOES_ON_RE.match(text, m.end()):
             continue  # the first year of "2019-2023"
         num = parse_number(number.replace("–", "-").replace("−", "-"))
         if num is None:
@@ -261,11 +273,12 @@ def claims(clause: str, context: dict) -> list[Claim]:
     changes = [f for f in figures if f[2] == "%"]
     levels = [f for f in figures if f[2] == "kr." or (f[2] is None and not (up or down))]
     group: list[str] = []
+    pairs: list[tuple[tuple[str, str], tuple[Decimal, str, str | None, int] | None]]
     if "hhv." in clause and len(changes) == len(places) > 1 and (up or down):
         pairs = list(zip(places, changes))
         group = [code for code, _ in places]  # "Vesthimmerlands og Rebild ... den største stigning på hhv. 15% og 16%"
     elif len(places) == 1:
-        pairs = [(places[0], (changes or levels or [None])[0])]
+        pairs = [(places[0], changes[0] if changes else levels[0] if levels else None)]
     else:
         return out  # several places and not "hhv.": which figure is whose is not said
     p_from, p_to = context.get("period") or (None, None)
@@ -343,6 +356,11 @@ class _TableView:
                 recomputed = (cb.value / ca.value - 1) * 100
         return printed, recomputed, (a, b)
 
+    def change_value(self, code: str, period: tuple[int | None, int | None]) -> Decimal | None:
+        """The change of a place over a period: as printed, else recomputed from the years."""
+        printed, recomputed, _ = self.change(code, period)
+        return printed.value if printed is not None else recomputed
+
 
 def check(statement: Statement, view: _TableView) -> None:
     """Set the statement's verdict against the table."""
@@ -385,9 +403,10 @@ def _rank_problem(values: dict[str, Decimal], group: list[str], rank: str) -> st
 
 def _check_level(s: Statement, view: _TableView) -> None:
     c = s.claim
+    assert c.place is not None  # check() looks the place up first
     row = view.by_place[c.place]["years"]
-    years = view.years() if c.all_years else [c.year]
-    if not years or years[0] is None or any(y not in row for y in years):
+    years = view.years() if c.all_years else [c.year] if c.year is not None else []
+    if not years or any(y not in row for y in years):
         s.reason = f"Tabel {view.table.table} has no column for {c.year}" if c.year else "no year stated"
         return
     cell = row[years[-1]]
@@ -397,7 +416,7 @@ def _check_level(s: Statement, view: _TableView) -> None:
         if "kr" in (c.stated_raw or "") and cell.unit != "kr.":
             s.reason = f"stated in kr., the table in {cell.unit}"
             return
-        if abs(c.stated - cell.value) > half_unit(c.stated_decimals) + half_unit(cell.decimals):
+        if cell.value is None or abs(c.stated - cell.value) > half_unit(c.stated_decimals) + half_unit(cell.decimals):
             wrong.append(f"the table prints {cell.raw} for {c.place_name} in {years[-1]}")
     if c.rank is not None:
         if c.place not in view.parts:
@@ -414,6 +433,7 @@ def _check_level(s: Statement, view: _TableView) -> None:
 
 def _check_change(s: Statement, view: _TableView) -> None:
     c = s.claim
+    assert c.place is not None  # check() looks the place up first
     printed, recomputed, (a, b) = view.change(c.place, (c.period_from, c.period_to))
     if printed is None and recomputed is None:
         s.reason = f"Tabel {view.table.table} has no change for {c.place_name} from {a} to {b}"
@@ -425,7 +445,8 @@ def _check_change(s: Statement, view: _TableView) -> None:
     wrong = []
     if c.stated is not None:
         tol = half_unit(c.stated_decimals)
-        near_printed = printed is not None and abs(c.stated - printed.value) <= tol + half_unit(printed.decimals)
+        near_printed = (printed is not None and printed.value is not None
+                        and abs(c.stated - printed.value) <= tol + half_unit(printed.decimals))
         near_years = recomputed is not None and abs(c.stated - recomputed) <= tol + Decimal("0.5")
         if not (near_printed or near_years):
             what = f"prints {printed.raw}" if printed is not None else f"gives {recomputed:.1f}%"
@@ -435,9 +456,7 @@ def _check_change(s: Statement, view: _TableView) -> None:
         if (c.direction == "up" and value < 0) or (c.direction == "down" and value > 0):
             wrong.append(f"Tabel {view.table.table} {'prints ' + printed.raw if printed else 'gives a change of ' + format(value, '.1f')}")
     if c.rank is not None and c.place in view.parts:
-        changes = {code: view.change(code, (a, b)) for code in view.parts}
-        values = {code: (p.value if p is not None else r) for code, (p, r, _) in changes.items()
-                  if (p is not None or r is not None)}
+        values = {code: v for code in view.parts if (v := view.change_value(code, (a, b))) is not None}
         problem = _rank_problem(values, c.group or [c.place], c.rank)
         if problem:
             wrong.append(f"{problem} (change {a}-{b})")
@@ -452,9 +471,9 @@ def _check_count(s: Statement, view: _TableView) -> None:
         s.reason = f"Tabel {view.table.table} does not list kommuner"
         return
     parts = view.parts
-    changes = [view.change(code, (c.period_from, c.period_to)) for code in parts]
-    values = [(p.value if p is not None else r) for p, r, _ in changes]
-    if not parts or any(v is None for v in values) or c.direction is None:
+    changes = [view.change_value(code, (c.period_from, c.period_to)) for code in parts]
+    values = [v for v in changes if v is not None]
+    if not parts or len(values) < len(changes) or c.direction is None:
         s.reason = f"Tabel {view.table.table} has no change for every place it lists"
         return
     if c.between is not None:  # rounded as the stated ends are
@@ -469,8 +488,9 @@ def _check_count(s: Statement, view: _TableView) -> None:
     s.reason = f"in Tabel {view.table.table}, {n} of the {len(parts)} kommuner {what}"
 
 
-def _table_for(sentence: str, line: int, tables: list[Table]) -> Table | None:
-    captioned = [t for t in tables if t.kind == "captioned" and t.cells]
+def _table_for(sentence: str, line: int, tables: list[Table], captioned: list[Table]) -> Table | None:
+    """The table a sentence at ``line`` is about: the one it names (``captioned``: the
+    captioned tables with cells), else the table just below it."""
     named = _TABLE_REF_RE.search(sentence)
     if named:
         same = [t for t in captioned if t.table == named.group(1)]
@@ -485,11 +505,12 @@ def _table_for(sentence: str, line: int, tables: list[Table]) -> Table | None:
 def find_statements(file: str, lines: list[str], tables: list[Table]) -> list[Statement]:
     """Every claim the document's prose states about a table of figures, checked."""
     views: dict[str, _TableView] = {}
+    captioned = [t for t in tables if t.kind == "captioned" and t.cells]
     out: list[Statement] = []
     for sentence, first, last in sentences(lines, tables, only_about_tables=True):
-        if not any(word in sentence for word in _CLAIM_WORDS):
+        if not _CLAIM_WORDS_RE.search(sentence):
             continue  # no change, rank or count: nothing to check
-        table = _table_for(sentence, first, tables)
+        table = _table_for(sentence, first, tables, captioned)
         if table is None:
             continue  # names no table and stands above none: not a statement about a table
         context: dict = {}
@@ -501,6 +522,9 @@ def find_statements(file: str, lines: list[str], tables: list[Table]) -> list[St
                     st.table, st.table_id = table.table, table.table_id
                     st.reason = f"the sentence is about {said}, Tabel {table.table} about {has}"
                 else:
-                    check(st, views.setdefault(table.table_id, _TableView(table)))
+                    view = views.get(table.table_id)
+                    if view is None:
+                        view = views[table.table_id] = _TableView(table)
+                    check(st, view)
                 out.append(st)
     return out

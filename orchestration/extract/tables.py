@@ -109,6 +109,8 @@ class TableBuilder:
         self.body = body
         self.footnotes = footnotes
         self.settings = settings
+        self._ncols_of: dict[str, int | None] = {}  # _choose_ncols of each header text tried
+        self._usual_pieces: list[int] | None = None  # see _pieces_of_certain_rows
 
     def problem(self, kind: ProblemKind, line: int, msg: str, severity: str = "warning",
                 end_line: int | None = None) -> None:
@@ -153,9 +155,11 @@ class TableBuilder:
                 return found
         return None
 
-    def _try_headers(self, lines, rows, counts, first, max_k, max_j, tail, strong_only):
+    def _try_headers(self, lines: list[tuple[str, int]], rows: list[RawRow], counts: Counter[int],
+                     first: RawRow, max_k: int, max_j: int, tail: int, strong_only: bool
+                     ) -> tuple[str, list[str], int, int] | None:
         """One pass of _resolve_header: every context j and first-row label k, in order."""
-        ncols_of: dict[str, int | None] = self.__dict__.setdefault("_ncols_of", {})
+        ncols_of = self._ncols_of
         for j in range(0, max_j + 1):
             ks = list(range(1, max_k + 1))
             year_led = first.cells_only and first.cell_lines and (
@@ -409,7 +413,7 @@ class TableBuilder:
                              or (len(readings) == 1 and not label_like)):
                 reading = placement.choose_reading(readings, self._usual_pieces)
                 if reading is not None:
-                    r.cells = placement.read_spaced(r.text, cells, reading)
+                    r.cells = [*placement.read_spaced(r.text, cells, reading)]
                     return True
                 if spaced_table:
                     self.problem(ProblemKind.AMBIGUOUS_ROW, r.line,
@@ -446,7 +450,7 @@ class TableBuilder:
     def _pieces_of_certain_rows(rows: list[RawRow], ncols: int) -> list[int] | None:
         """In a table printed with spaced thousands: the pieces per column of the rows that
         can be read one way only ("1 088 767 1 240 195 ..."), when they agree."""
-        seen = Counter()
+        seen: Counter[tuple[int, ...]] = Counter()
         for r in rows:
             if r.ncells > ncols and len(r.cell_lines) == 1:
                 readings = placement.spaced_readings(r.text, r.cell_lines[0], ncols, limit=2)
@@ -532,7 +536,7 @@ class TableBuilder:
             return cells
         out = []
         for c in cells:
-            if c is not None and c.read_as == "thousands" and not c.unit:
+            if c is not None and c.value is not None and c.read_as == "thousands" and not c.unit:
                 body = c.raw.lstrip("-\u2212\u2013")
                 if body.count(".") == 1 and "," not in body:
                     c = replace(c, value=c.value / 1000, read_as="thousands_point_as_decimal_slip",
