@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -164,27 +165,31 @@ def _describes_a_table(lines: list[str], block: tuple[int, int], tables: list[Ta
     return any("abel " in lines[i] for i in range(first, last + 1))
 
 
-def sentences(lines: list[str], tables: list[Table], only_about_tables: bool = False) -> list[tuple[str, int, int]]:
+def sentences(lines: list[str], tables: list[Table], only_about_tables: bool = False,
+              keep: Callable[[str], object] | None = None) -> list[tuple[str, int, int]]:
     """(sentence, first line, last line) of the prose between the tables (``only_about_tables``:
-    of the prose that can describe a table, see ``_describes_a_table``)."""
+    of the prose that can describe a table, see ``_describes_a_table``; ``keep``: only the
+    sentences it is true for)."""
     out = []
     for first, last in _prose_blocks(lines, tables):
         if only_about_tables and not _describes_a_table(lines, (first, last), tables):
             continue
         text, starts = _joined(lines, first, last)
-        if not text:
-            continue
+        spans = []  # (start, end) of each sentence in text
         start = 0
         for m in _SENTENCE_END_RE.finditer(text):
             end = m.start() + 1  # after the punctuation
-            head = text[start:end]
-            if head.endswith(_ABBREVIATIONS) and not head.endswith("kr."):
+            if text[start:end].endswith(_ABBREVIATIONS) and not text[start:end].endswith("kr."):
                 continue
-            out.append((head, _line_at(starts, start), _line_at(starts, end - 1)))
+            spans.append((start, end))
             start = m.end()
         if start < len(text):
-            out.append((text[start:], _line_at(starts, start), _line_at(starts, len(text) - 1)))
-    return [(s.strip(), a, b) for s, a, b in out if s.strip()]
+            spans.append((start, len(text)))
+        for a, b in spans:
+            sentence = text[a:b].strip()
+            if sentence and (keep is None or keep(sentence)):
+                out.append((sentence, _line_at(starts, a), _line_at(starts, b - 1)))
+    return out
 
 
 # -- 3. claims ----------------------------------------------------------------------------------------
@@ -507,9 +512,8 @@ def find_statements(file: str, lines: list[str], tables: list[Table]) -> list[St
     views: dict[str, _TableView] = {}
     captioned = [t for t in tables if t.kind == "captioned" and t.cells]
     out: list[Statement] = []
-    for sentence, first, last in sentences(lines, tables, only_about_tables=True):
-        if not _CLAIM_WORDS_RE.search(sentence):
-            continue  # no change, rank or count: nothing to check
+    # only sentences that name a change, a rank or a count: the others state nothing to check
+    for sentence, first, last in sentences(lines, tables, only_about_tables=True, keep=_CLAIM_WORDS_RE.search):
         table = _table_for(sentence, first, tables, captioned)
         if table is None:
             continue  # names no table and stands above none: not a statement about a table
