@@ -10,6 +10,7 @@ per run (bytes of source text / wall time of extract_document over every file), 
 and best of the runs, and with ``--stages`` where the time goes (the fastest run of each
 stage, summed over the documents). Floor: 8 MB/s (issue 10).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,26 +44,31 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
     caption; figure lines no table took; the accounting of every number; the statements."""
     texts = [(f, decode(f, f.read_bytes())[0]) for f in files]
     best: dict[str, float] = {}
+
+    def timed(run: dict[str, float], name: str, fn, *args):
+        start = time.perf_counter()
+        out = fn(*args)
+        run[name] = run.get(name, 0.0) + time.perf_counter() - start
+        return out
+
     for _ in range(repeat):
         clear_caches()
         run: dict[str, float] = {}
-
-        def timed(name, fn):
-            start = time.perf_counter()
-            out = fn()
-            run[name] = run.get(name, 0.0) + time.perf_counter() - start
-            return out
-
         for path, text in texts:
-            ex = timed("lines, furniture, index", lambda: DocumentExtractor(path, text))
-            captioned = timed("captioned tables", ex.captioned)
-            blocks = timed("blocks", lambda: ex.adopt_detached_bodies(captioned, ex.blocks()))
+            ex = timed(run, "lines, furniture, index", DocumentExtractor, path, text)
+            captioned = timed(run, "captioned tables", ex.captioned)
+            blocks = timed(
+                run, "blocks", lambda ex, captioned: ex.adopt_detached_bodies(captioned, ex.blocks()), ex, captioned
+            )
             tables = captioned + blocks
-            problems = timed("figures outside tables", lambda: ex.unread_figures(tables))
-            timed("accounting", lambda: accounting.account(
-                ex.lines, ex.furniture, ex.headings, tables, problems, ex.footnotes,
-                ex.figure_runs))
-            timed("statements", lambda: find_statements(path.name, ex.lines, tables))
+            problems = timed(run, "figures outside tables", ex.unread_figures, tables)
+            timed(
+                run,
+                "accounting",
+                accounting.account,
+                *(ex.lines, ex.furniture, ex.headings, tables, problems, ex.footnotes, ex.figure_runs),
+            )
+            timed(run, "statements", find_statements, path.name, ex.lines, tables)
         for name, seconds in run.items():
             best[name] = min(best.get(name, seconds), seconds)
     return best
@@ -73,9 +79,11 @@ def long_inputs(folder: Path) -> list[tuple[str, int, float]]:
     as one line of 1 MB and of 10 MB, and repeated to a 50 MB file (linear, or it hangs)."""
     text = (SOURCES / "003_8f7892940b0a4590.txt").read_text(encoding="utf-8")
     words = " ".join(text.split()) + " "
-    inputs = {"one line of 1 MB": (words * (1_000_000 // len(words) + 1))[:1_000_000],
-              "one line of 10 MB": (words * (10_000_000 // len(words) + 1))[:10_000_000],
-              "a 50 MB file (the practice plan 130 times)": text * 130}
+    inputs = {
+        "one line of 1 MB": (words * (1_000_000 // len(words) + 1))[:1_000_000],
+        "one line of 10 MB": (words * (10_000_000 // len(words) + 1))[:10_000_000],
+        "a 50 MB file (the practice plan 130 times)": text * 130,
+    }
     out = []
     for name, content in inputs.items():
         path = folder / "long.txt"
@@ -107,10 +115,14 @@ def main() -> None:
     rates, cells = throughput(files, args.repeat)
     median = statistics.median(rates)
     how = "compiled with mypyc" if COMPILED else "plain Python (no build for these sources, or WAREHOUSE_PURE_PYTHON)"
-    print(f"documents: {len(files)}, {size / 1e6:.3f} MB, {cells} cells; extractor {how} "
-          f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
-    print(f"throughput over {args.repeat} runs: median {median:.2f} MB/s, best {max(rates):.2f} MB/s "
-          f"(floor {FLOOR_MB_S:g} MB/s: {'met' if median >= FLOOR_MB_S else 'NOT met'})")
+    print(
+        f"documents: {len(files)}, {size / 1e6:.3f} MB, {cells} cells; extractor {how} "
+        f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"
+    )
+    print(
+        f"throughput over {args.repeat} runs: median {median:.2f} MB/s, best {max(rates):.2f} MB/s "
+        f"(floor {FLOOR_MB_S:g} MB/s: {'met' if median >= FLOOR_MB_S else 'NOT met'})"
+    )
     if args.stages:
         best = stages(files, args.repeat)
         total = sum(best.values())

@@ -6,6 +6,7 @@ connection (a benchmark, not a test).
 Prints p50 and p95 per query over N runs: with one connection kept open (how a BI tool's
 connection pool works) and with a new read-only connection per query. Target: p50 <= 5 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,12 +75,16 @@ def main() -> None:
         fresh_all += fresh
         p50, p95 = percentiles(pooled)
         f50, f95 = percentiles(fresh)
-        print(f"  {name:50s} open connection p50 {p50:6.2f} ms  p95 {p95:6.2f} ms | "
-              f"new connection p50 {f50:6.2f} ms  p95 {f95:6.2f} ms")
+        print(
+            f"  {name:50s} open connection p50 {p50:6.2f} ms  p95 {p95:6.2f} ms | "
+            f"new connection p50 {f50:6.2f} ms  p95 {f95:6.2f} ms"
+        )
     p50, p95 = percentiles(pooled_all)
     f50, f95 = percentiles(fresh_all)
-    print(f"all queries: open connection p50 {p50:.2f} ms, p95 {p95:.2f} ms (target p50 <= 5 ms); "
-          f"new connection per query p50 {f50:.2f} ms, p95 {f95:.2f} ms")
+    print(
+        f"all queries: open connection p50 {p50:.2f} ms, p95 {p95:.2f} ms (target p50 <= 5 ms); "
+        f"new connection per query p50 {f50:.2f} ms, p95 {f95:.2f} ms"
+    )
     con.close()
 
 

@@ -17,6 +17,7 @@ every process it started, summed, sampled every 0.1 s), the load average, and th
 between scales. Targets (issue 14, 2-core machine): 1x cold 15 s, 10x cold 20 s, 100x cold
 90 s, nothing changed 3 s, one changed 15 s, cold 100x / cold 10x at most 10, memory 2 GB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,9 +63,23 @@ def refresh(sources: Path, warehouse: Path) -> tuple[float, int, str, int]:
     """(seconds, peak bytes, last line, exit status) of one `warehouse refresh`."""
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "refresh", "--sources", str(sources),
-                             "--warehouse", str(warehouse)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "refresh",
+            "--sources",
+            str(sources),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = [0]
 
     def sample():
@@ -87,7 +102,7 @@ def _change_one(corpus: Path) -> Path:
     path = sorted(corpus.glob("003_*"))[-1]
     text = path.read_text(encoding="utf-8")
     i = text.index("2.851.115")  # a figure of Tabel 19 (Aalborg, 2019)
-    path.write_text(text[:i] + "2.851.116" + text[i + 9:], encoding="utf-8")
+    path.write_text(text[:i] + "2.851.116" + text[i + 9 :], encoding="utf-8")
     return path
 
 
@@ -104,8 +119,10 @@ def bench(scale: int, tmp: Path) -> dict[str, float]:
         load = os.getloadavg()[0]
         seconds, peak, last, status = refresh(corpus, warehouse)
         times[case] = seconds
-        print(f"  {case:16s} {seconds:6.1f} s  peak {peak / 2**20:6.0f} MiB  load {load:.2f}  "
-              f"exit {status}: {last}", flush=True)
+        print(
+            f"  {case:16s} {seconds:6.1f} s  peak {peak / 2**20:6.0f} MiB  load {load:.2f}  exit {status}: {last}",
+            flush=True,
+        )
     return times
 
 
@@ -119,8 +136,9 @@ def main() -> None:
             results[scale] = bench(scale, Path(tmp))
     scales = sorted(results)
     for a, b in zip(scales, scales[1:]):
-        print(f"cold {b}x / cold {a}x = {results[b]['cold'] / results[a]['cold']:.1f} "
-              f"(corpus {b / a:g} times as large)")
+        print(
+            f"cold {b}x / cold {a}x = {results[b]['cold'] / results[a]['cold']:.1f} (corpus {b / a:g} times as large)"
+        )
 
 
 if __name__ == "__main__":

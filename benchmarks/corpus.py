@@ -8,6 +8,7 @@ of its tables changed by one in their last digit (chosen at random, seeded by k,
 whole numbers of 1.000 and more outside total rows: the change is far inside what the checks
 call a slip, so every copy publishes, and the marts get figures that differ between copies).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,14 @@ def _candidates(path: Path) -> list:
     """Cells a copy may change: whole numbers of 1.000 and more, not totals, printed plainly."""
     out = []
     for c in extract_document(path).cells:
-        if (c.value is not None and c.value >= 1000 and c.value == int(c.value) and not c.is_total
-                and c.col_start >= 0 and c.raw.startswith(_danish(c.value))):
+        if (
+            c.value is not None
+            and c.value >= 1000
+            and c.value == int(c.value)
+            and not c.is_total
+            and c.col_start >= 0
+            and c.raw.startswith(_danish(c.value))
+        ):
             out.append(c)
     return out
 
@@ -49,8 +56,8 @@ def copy_text(text: str, name: str, k: int, candidates: list) -> str:
     for c in rng.sample(candidates, min(FIGURES_PER_COPY, len(candidates))):
         line = lines[c.line - 1]
         old = _danish(c.value)
-        if line[c.col_start:c.col_start + len(old)] == old:
-            lines[c.line - 1] = line[:c.col_start] + _danish(c.value + 1) + line[c.col_start + len(old):]
+        if line[c.col_start : c.col_start + len(old)] == old:
+            lines[c.line - 1] = line[: c.col_start] + _danish(c.value + 1) + line[c.col_start + len(old) :]
     return "\n".join([f"Kopi {k} af {name}", *lines])
 
 

@@ -11,11 +11,11 @@ The GX suites in ``expectations/`` run on these pandas frames:
 * ``completeness_frame``: every kommune (or region) and year that a table's header promises,
   and whether the table has it, with the known, legitimate gaps marked.
 """
+
 from __future__ import annotations
 
-from collections import Counter
-
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +56,7 @@ def _tolerance(decimals) -> float:
 
 #: measures whose Total is not the sum of its rows (an average, a rate, a share)
 #: (patients: one treated in two kommuner counts in each, and once in the Total)
-NON_ADDITIVE_MEASURES = {"udgift_pr_patient", "ydelser_pr_patient", "pr_patient", "pr_1000_indbyggere",
-                         "patienter"}
+NON_ADDITIVE_MEASURES = {"udgift_pr_patient", "ydelser_pr_patient", "pr_patient", "pr_1000_indbyggere", "patienter"}
 #: a printed total this many powers of ten from its parts is a misread figure, not a slip
 MISREAD_FACTORS = (10.0, 100.0, 1000.0)
 #: how far (a share of the printed total) a slip of the document's own arithmetic may be off.
@@ -65,24 +64,48 @@ MISREAD_FACTORS = (10.0, 100.0, 1000.0)
 #: against 212,1 of its rows); a lost or misplaced row is off by a whole row's share
 SLIP_SHARE = 0.05
 
-TOTALS_COLUMNS = ["file", "table_number", "table_id", "caption", "section", "total_row", "column_label",
-                  "year", "line", "raw", "printed_total", "sum_of_parts", "parts", "parts_from_line",
-                  "parts_to_line", "interpretation", "difference", "tolerance", "excess", "verdict"]
+TOTALS_COLUMNS = [
+    "file",
+    "table_number",
+    "table_id",
+    "caption",
+    "section",
+    "total_row",
+    "column_label",
+    "year",
+    "line",
+    "raw",
+    "printed_total",
+    "sum_of_parts",
+    "parts",
+    "parts_from_line",
+    "parts_to_line",
+    "interpretation",
+    "difference",
+    "tolerance",
+    "excess",
+    "verdict",
+]
 
 
 def _additive_table(t: pd.DataFrame) -> bool:
     first = t.iloc[0]
     caption = str(first["caption"] or "").casefold()
     return measure_of(first["caption"]) not in NON_ADDITIVE_MEASURES and not caption.startswith(
-        ("andel", "procentandel", "gennemsnit"))
+        ("andel", "procentandel", "gennemsnit")
+    )
 
 
 def _rows_of_tables(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """table id -> one row per table row (by row index) with its label, section, whether it
     is a total, its geography level and item number (the first of its cells that has one)."""
     rows = values.groupby(["table_id", "row_index"], sort=True).agg(
-        label=("row_label", "first"), section=("section", "first"), is_total=("is_total", "first"),
-        geo_level=("geo_level", "first"), item=("row_number", "first"))
+        label=("row_label", "first"),
+        section=("section", "first"),
+        is_total=("is_total", "first"),
+        geo_level=("geo_level", "first"),
+        item=("row_number", "first"),
+    )
     return {table_id: r.droplevel("table_id") for table_id, r in rows.groupby(level="table_id", sort=False)}
 
 
@@ -117,7 +140,7 @@ def _geography_table(rows: pd.DataFrame) -> bool:
 def _interpretations(rows: pd.DataFrame, at: int) -> dict[str, list[int]]:
     """What the total in row ``at`` can be the sum of, in the order they are tried."""
     order = list(rows.index)
-    above = order[:order.index(at)]
+    above = order[: order.index(at)]
     totals_above = [r for r in above if rows.at[r, "is_total"]]
     since = [r for r in above if not totals_above or r > totals_above[-1]]
     leaves = [r for r in since if rows.at[r, "part"] and not rows.at[r, "group"]]
@@ -172,8 +195,10 @@ def _without_subtotals(parts: list[int], cell: _Column) -> list[int]:
 
 
 def _off_by_factor(printed: float, recomputed: float, tolerance: float) -> bool:
-    return any(abs(printed * f - recomputed) <= tolerance * f or abs(printed - recomputed * f) <= tolerance
-               for f in MISREAD_FACTORS)
+    return any(
+        abs(printed * f - recomputed) <= tolerance * f or abs(printed - recomputed * f) <= tolerance
+        for f in MISREAD_FACTORS
+    )
 
 
 def _verdict(f: dict, certain: bool) -> str:
@@ -233,8 +258,12 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
                     parts = [r for r in parts if r in cell.at and cell.units[cell.at[r]] == tot["unit"]]
                     tried.append((name, parts))
                     if name == "the rows since the previous total":
-                        tried.append(("the rows since the previous total, unlabelled subtotals left out",
-                                      _without_subtotals(parts, cell)))
+                        tried.append(
+                            (
+                                "the rows since the previous total, unlabelled subtotals left out",
+                                _without_subtotals(parts, cell),
+                            )
+                        )
                 for name, parts in tried:
                     if len(parts) < 2:
                         continue
@@ -255,15 +284,29 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
                     continue
                 excess, name, parts, s, tol = best
                 lines = [cell.lines[cell.at[r]] for r in parts]
-                found.append({
-                    "file": tot["file"], "table_number": tot["table_number"], "table_id": table_id,
-                    "caption": tot["caption"], "section": tot["section"], "total_row": tot["row_label"],
-                    "column_label": tot["column_label"], "year": tot["year"], "line": tot["line"],
-                    "raw": tot["raw"], "printed_total": float(tot["value"]), "sum_of_parts": round(s, 6),
-                    "parts": len(parts), "parts_from_line": int(min(lines)), "parts_to_line": int(max(lines)),
-                    "interpretation": name, "difference": round(s - float(tot["value"]), 6),
-                    "tolerance": round(tol, 6), "excess": round(excess, 6),
-                })
+                found.append(
+                    {
+                        "file": tot["file"],
+                        "table_number": tot["table_number"],
+                        "table_id": table_id,
+                        "caption": tot["caption"],
+                        "section": tot["section"],
+                        "total_row": tot["row_label"],
+                        "column_label": tot["column_label"],
+                        "year": tot["year"],
+                        "line": tot["line"],
+                        "raw": tot["raw"],
+                        "printed_total": float(tot["value"]),
+                        "sum_of_parts": round(s, 6),
+                        "parts": len(parts),
+                        "parts_from_line": int(min(lines)),
+                        "parts_to_line": int(max(lines)),
+                        "interpretation": name,
+                        "difference": round(s - float(tot["value"]), 6),
+                        "tolerance": round(tol, 6),
+                        "excess": round(excess, 6),
+                    }
+                )
         certain = _geography_table(rows)
         for f in found:
             f["verdict"] = _verdict(f, certain)
@@ -274,20 +317,51 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
 def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per printed Udvikling cell whose start and end years are in the same row."""
     df = cells_frame(cells) if "measure" not in cells else cells
-    cols = ["file", "table_number", "table_id", "caption", "row_label", "column_label", "line",
-            "raw", "unit", "printed", "recomputed", "difference", "tolerance", "excess"]
+    cols = [
+        "file",
+        "table_number",
+        "table_id",
+        "caption",
+        "row_label",
+        "column_label",
+        "line",
+        "raw",
+        "unit",
+        "printed",
+        "recomputed",
+        "difference",
+        "tolerance",
+        "excess",
+    ]
     rows = []
     periods = df[df["period_from"].notna() & df["has_value"]]
     if periods.empty:
         return pd.DataFrame(rows, columns=cols)
     # (table, row, year) -> the first cell of that year in the row
     by_year: dict[tuple, dict] = {}
-    year_cells = df.loc[df["column_year"].notna() & df["has_value"],
-                        ["table_id", "row_index", "column_year", "value", "decimals"]]
+    year_cells = df.loc[
+        df["column_year"].notna() & df["has_value"], ["table_id", "row_index", "column_year", "value", "decimals"]
+    ]
     for c in year_cells.to_dict("records"):
         by_year.setdefault((c["table_id"], c["row_index"], c["column_year"]), c)
-    for p in periods[["file", "table_number", "table_id", "caption", "row_index", "row_label", "column_label",
-                      "line", "raw", "unit", "value", "decimals", "period_from", "period_to"]].to_dict("records"):
+    for p in periods[
+        [
+            "file",
+            "table_number",
+            "table_id",
+            "caption",
+            "row_index",
+            "row_label",
+            "column_label",
+            "line",
+            "raw",
+            "unit",
+            "value",
+            "decimals",
+            "period_from",
+            "period_to",
+        ]
+    ].to_dict("records"):
         a = by_year.get((p["table_id"], p["row_index"], p["period_from"]))
         b = by_year.get((p["table_id"], p["row_index"], p["period_to"]))
         if a is None or b is None:
@@ -305,13 +379,24 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
         else:
             continue
         diff = printed - recomputed
-        rows.append({
-            "file": p["file"], "table_number": p["table_number"], "table_id": p["table_id"],
-            "caption": p["caption"], "row_label": p["row_label"], "column_label": p["column_label"],
-            "line": p["line"], "raw": p["raw"], "unit": p["unit"], "printed": printed,
-            "recomputed": round(recomputed, 4), "difference": round(diff, 4),
-            "tolerance": round(tol, 4), "excess": round(abs(diff) - tol, 4),
-        })
+        rows.append(
+            {
+                "file": p["file"],
+                "table_number": p["table_number"],
+                "table_id": p["table_id"],
+                "caption": p["caption"],
+                "row_label": p["row_label"],
+                "column_label": p["column_label"],
+                "line": p["line"],
+                "raw": p["raw"],
+                "unit": p["unit"],
+                "printed": printed,
+                "recomputed": round(recomputed, 4),
+                "difference": round(diff, 4),
+                "tolerance": round(tol, 4),
+                "excess": round(abs(diff) - tol, 4),
+            }
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -340,16 +425,29 @@ def completeness_frame(cells: pd.DataFrame, known_gaps: list[dict] | None = None
     """Every (kommune or region, year) a geography-by-year table promises: its header's year
     columns times every kommune (or region) of the level its rows are at."""
     df = cells_frame(cells) if "measure" not in cells else cells
-    cols = ["file", "table_number", "table_id", "caption", "geo_level", "geo_code", "geo_name",
-            "year", "present", "allowed_absent", "reason"]
+    cols = [
+        "file",
+        "table_number",
+        "table_id",
+        "caption",
+        "geo_level",
+        "geo_code",
+        "geo_name",
+        "year",
+        "present",
+        "allowed_absent",
+        "reason",
+    ]
     rows = []
     gaps = known_gaps or []
     members = {"kommune": KOMMUNE_CODES, "region": REGION_CODES}
     # only tables with rows of kommuner or regioner can promise any; their cells as plain rows
     listing = df.loc[~df["is_total"] & df["geo_level"].isin(list(members)), "table_id"].unique()
     by_table: dict[str, list[dict]] = {}
-    for r in df.loc[df["table_id"].isin(listing), ["table_id", "file", "table_number", "caption", "column_year",
-                                                   "is_total", "geo_level", "geo_code", "read_as"]].to_dict("records"):
+    for r in df.loc[
+        df["table_id"].isin(listing),
+        ["table_id", "file", "table_number", "caption", "column_year", "is_total", "geo_level", "geo_code", "read_as"],
+    ].to_dict("records"):
         by_table.setdefault(r["table_id"], []).append(r)
     for table_id in sorted(by_table):
         t = by_table[table_id]
@@ -360,22 +458,35 @@ def completeness_frame(cells: pd.DataFrame, known_gaps: list[dict] | None = None
         counts = Counter(r["geo_level"] for r in geo_rows)
         level = min(lv for lv, n in counts.items() if n == max(counts.values()))  # the mode (ties: first by name)
         codes = members[level]
-        if len({r["geo_code"] for r in geo_rows if r["geo_level"] == level and pd.notna(r["geo_code"])}) \
-                < len(codes) // 2:
+        if (
+            len({r["geo_code"] for r in geo_rows if r["geo_level"] == level and pd.notna(r["geo_code"])})
+            < len(codes) // 2
+        ):
             continue  # a table about a few places, not one that lists them all
         first = t[0]
         speciale = speciale_of(first["caption"])
-        present = {(r["geo_code"], int(r["column_year"])) for r in t
-                   if pd.notna(r["column_year"]) and r["read_as"] != "empty"}
+        present = {
+            (r["geo_code"], int(r["column_year"])) for r in t if pd.notna(r["column_year"]) and r["read_as"] != "empty"
+        }
         for code in codes:
-            gap = next((g for g in gaps if g["geo_code"] == code
-                        and (not g.get("specialer") or speciale in g["specialer"])), None)
+            gap = next(
+                (g for g in gaps if g["geo_code"] == code and (not g.get("specialer") or speciale in g["specialer"])),
+                None,
+            )
             for year in years:
-                rows.append({
-                    "file": first["file"], "table_number": first["table_number"],
-                    "table_id": table_id, "caption": first["caption"], "geo_level": level,
-                    "geo_code": code, "geo_name": geomod.BY_CODE[code].name, "year": year,
-                    "present": (code, year) in present, "allowed_absent": gap is not None,
-                    "reason": gap["reason"] if gap else None,
-                })
+                rows.append(
+                    {
+                        "file": first["file"],
+                        "table_number": first["table_number"],
+                        "table_id": table_id,
+                        "caption": first["caption"],
+                        "geo_level": level,
+                        "geo_code": code,
+                        "geo_name": geomod.BY_CODE[code].name,
+                        "year": year,
+                        "present": (code, year) in present,
+                        "allowed_absent": gap is not None,
+                        "reason": gap["reason"] if gap else None,
+                    }
+                )
     return pd.DataFrame(rows, columns=cols)

@@ -10,6 +10,7 @@ changed documents of the sources folder (extract, stage in DuckDB, validate with
 Expectations, publish), then the marts.
 Exit status 1 when a document failed or was blocked by a check.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,14 +70,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     log_path = new_log_path(target / "logs", "refresh")
-    print(f"refresh: {len(settings.source_files(sources))} documents in {sources}; full log: {log_path}"
-          + (" (shown below)" if args.verbose else ""), flush=True)
+    print(
+        f"refresh: {len(settings.source_files(sources))} documents in {sources}; full log: {log_path}"
+        + (" (shown below)" if args.verbose else ""),
+        flush=True,
+    )
     for name, reason in settings.skipped_source_files(sources):
         print(f"skipped: {name}: {reason}", flush=True)
     try:
         with LogCapture(log_path, verbose=args.verbose) as console:
-            runs = run_refresh(sources, target, log=console.say, progress=console.progress,
-                               accept_shrink=set(args.accept_shrink))
+            runs = run_refresh(
+                sources, target, log=console.say, progress=console.progress, accept_shrink=set(args.accept_shrink)
+            )
     except RefreshBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -84,20 +89,29 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if not disk_full(exc, target):
             raise
         free = shutil.disk_usage(target).free / 1e6
-        print(f"error: the disk holding {target} is full ({free:.1f} MB free): the refresh stopped and the "
-              f"published copy is as it was; free some space and run the refresh again (log: {log_path})",
-              file=sys.stderr)
+        print(
+            f"error: the disk holding {target} is full ({free:.1f} MB free): the refresh stopped and the "
+            f"published copy is as it was; free some space and run the refresh again (log: {log_path})",
+            file=sys.stderr,
+        )
         return 4
     db = settings.database_path(target)
-    counts = {o: sum(1 for r in runs if r.outcome == o)
-              for o in ("published", "unchanged", "blocked", "failed", "duplicate", "built")}
-    print(f"refresh done in {time.perf_counter() - start:.1f} s: "
-          + ", ".join(f"{n} {o}" if o != "built" else "marts built" for o, n in counts.items() if n)
-          + f"; warehouse: {db}")
+    counts = {
+        o: sum(1 for r in runs if r.outcome == o)
+        for o in ("published", "unchanged", "blocked", "failed", "duplicate", "built")
+    }
+    print(
+        f"refresh done in {time.perf_counter() - start:.1f} s: "
+        + ", ".join(f"{n} {o}" if o != "built" else "marts built" for o, n in counts.items() if n)
+        + f"; warehouse: {db}"
+    )
     bad = [r for r in runs if r.outcome in ("blocked", "failed")]
     if bad:
-        print(f"quarantined: {', '.join(r.file for r in bad)}: readers keep the last published load of each "
-              f"(see `warehouse status`, and {log_path})", file=sys.stderr)
+        print(
+            f"quarantined: {', '.join(r.file for r in bad)}: readers keep the last published load of each "
+            f"(see `warehouse status`, and {log_path})",
+            file=sys.stderr,
+        )
     return 1 if bad or counts["duplicate"] else 0
 
 
@@ -180,35 +194,51 @@ examples:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="warehouse", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="warehouse",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="The warehouse of Region Nordjylland's documents: extract their tables, refresh\n"
-                    "the DuckDB warehouse (Dagster, Great Expectations, dbt), see what is loaded,\n"
-                    "and query the published copy that BI tools read.",
+        "the DuckDB warehouse (Dagster, Great Expectations, dbt), see what is loaded,\n"
+        "and query the published copy that BI tools read.",
         epilog="examples:\n  warehouse refresh          full refresh of sources/ into warehouse/\n"
-               "  warehouse status           which documents are loaded, when, with what outcome\n"
-               "  warehouse sql \"select * from marts.mart_udvikling_19_23 limit 5\"\n"
-               "  warehouse extract sources/003_8f7892940b0a4590.txt\n\n"
-               "`warehouse COMMAND --help` says more about each command.")
+        "  warehouse status           which documents are loaded, when, with what outcome\n"
+        '  warehouse sql "select * from marts.mart_udvikling_19_23 limit 5"\n'
+        "  warehouse extract sources/003_8f7892940b0a4590.txt\n\n"
+        "`warehouse COMMAND --help` says more about each command.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, summary: str, func):
-        p = sub.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".",
-                           epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=summary,
+            description=summary[:1].upper() + summary[1:] + ".",
+            epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.set_defaults(func=func)
         return p
 
     ex = command("extract", "extract the tables of documents, without loading them", cmd_extract)
     ex.add_argument("paths", nargs="*", help="documents or folders (default: the sources folder)")
-    ex.add_argument("--format", choices=["table", "csv"], default="table",
-                    help="table: a report per document; csv: one row per cell (default: table)")
+    ex.add_argument(
+        "--format",
+        choices=["table", "csv"],
+        default="table",
+        help="table: a report per document; csv: one row per cell (default: table)",
+    )
     ex.add_argument("--output", "-o", help="write here instead of standard output")
     rf = command("refresh", "full refresh of the warehouse from the sources folder", cmd_refresh)
     rf.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
     rf.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")
     rf.add_argument("-v", "--verbose", action="store_true", help="show the full Dagster and dbt logs too")
-    rf.add_argument("--accept-shrink", metavar="FILE", action="append", default=[],
-                    help="publish FILE even though it lacks tables or rows its published load has "
-                         "(recorded in raw.loads); without it such a load is blocked")
+    rf.add_argument(
+        "--accept-shrink",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="publish FILE even though it lacks tables or rows its published load has "
+        "(recorded in raw.loads); without it such a load is blocked",
+    )
     st = command("status", "which documents are loaded, when, and with what outcome", cmd_status)
     st.add_argument("--sources", help="sources folder (default: $WAREHOUSE_SOURCES or sources/)")
     st.add_argument("--warehouse", help="warehouse folder (default: $WAREHOUSE_DIR or warehouse/)")

@@ -1,5 +1,6 @@
 """Compile the extractor with mypyc: ``python -m orchestration.compile`` (``./dev`` runs it).
 See ``orchestration.extract.native``; ``--status`` says whether a build matches the sources."""
+
 import sys
 
 from orchestration.extract.native import main

@@ -6,6 +6,7 @@ well only when asked (``verbose``). The command's own lines go to the terminal t
 ``say``. ``progress`` shows what is running and for how long, on a terminal only, on one line
 that the next line replaces.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,7 +27,7 @@ def new_log_path(folder: Path, command: str) -> Path:
     ``KEEP_LOGS`` are removed."""
     folder.mkdir(parents=True, exist_ok=True)
     old = sorted(folder.glob(f"{command}-*.log"))
-    for path in old[:max(0, len(old) - KEEP_LOGS + 1)]:
+    for path in old[: max(0, len(old) - KEEP_LOGS + 1)]:
         path.unlink(missing_ok=True)
     return folder / f"{command}-{datetime.now().strftime('%Y%m%dT%H%M%S')}.log"
 
@@ -114,7 +115,7 @@ class LogCapture:
     def _show_status(self, text: str) -> None:
         with self._lock:
             width = 100
-            text = text if len(text) <= width else text[:width - 1] + "…"
+            text = text if len(text) <= width else text[: width - 1] + "…"
             pad = max(0, len(self._status) - len(text))
             self.terminal.write("\r" + text + " " * pad)
             self.terminal.flush()

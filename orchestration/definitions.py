@@ -3,12 +3,12 @@
 Grouped by integration: ``documents`` (extraction, DuckDB load, GX checks), ``dbt`` (the dbt
 project through dagster-dbt) and ``automation`` (sensors and the schedule).
 """
+
 import dagster as dg
 
 from .defs.automation import daily_refresh, marts_sensor, sources_sensor
 from .defs.dbt import dbt_models, dbt_resource, published_warehouse, raw_sources, transform_job
-from .defs.documents import (WarehouseResource, document_checks, published_document, refresh_documents,
-                             staged_document)
+from .defs.documents import WarehouseResource, document_checks, published_document, refresh_documents, staged_document
 
 defs = dg.Definitions(
     assets=[staged_document, published_document, *raw_sources, dbt_models, published_warehouse],

@@ -6,6 +6,7 @@ suites are copied in from ``expectations/`` (the versioned source), and every va
 stored there and rendered into Data Docs at ``warehouse/gx/uncommitted/data_docs/local_site``
 (after a failing suite, and once per publish of the warehouse: rendering is the slow part).
 """
+
 from __future__ import annotations
 
 import os
@@ -46,24 +47,40 @@ class SuiteOutcome:
     failed_by_file: dict[str | None, int] = field(default_factory=dict)  # failed expectations
     rows_by_file: dict[str, int] = field(default_factory=dict)
 
-    def for_file(self, file: str) -> "SuiteOutcome":
+    def for_file(self, file: str) -> SuiteOutcome:
         """This suite's outcome for one document of the rows it validated."""
         failures = self.by_file.get(file, []) + self.by_file.get(None, [])
         failed = self.failed_by_file.get(file, 0) + self.failed_by_file.get(None, 0)
-        return SuiteOutcome(self.suite, self.blocking, failed == 0, self.evaluated, failed,
-                            self.rows_by_file.get(file, 0), failures, self.data_docs)
+        return SuiteOutcome(
+            self.suite,
+            self.blocking,
+            failed == 0,
+            self.evaluated,
+            failed,
+            self.rows_by_file.get(file, 0),
+            failures,
+            self.data_docs,
+        )
 
     def summary(self) -> str:
-        head = (f"{self.suite}: {self.evaluated - self.failed_expectations}/{self.evaluated} "
-                f"expectations passed on {self.rows_checked} rows")
+        head = (
+            f"{self.suite}: {self.evaluated - self.failed_expectations}/{self.evaluated} "
+            f"expectations passed on {self.rows_checked} rows"
+        )
         return head if self.success else head + "\n" + "\n".join(self.failures)
 
 
 def _where(row: dict) -> str:
     table = f"Tabel {row['table_number']}" if row.get("table_number") else str(row.get("table_id"))
     parts = [str(row.get("file")), table]
-    for key, label in (("row_label", "row"), ("total_row", "row"), ("geo_name", "row"),
-                       ("column_label", "column"), ("year", "year"), ("line", "line")):
+    for key, label in (
+        ("row_label", "row"),
+        ("total_row", "row"),
+        ("geo_name", "row"),
+        ("column_label", "column"),
+        ("year", "year"),
+        ("line", "line"),
+    ):
         if key in row and row[key] is not None and not (isinstance(row[key], float) and pd.isna(row[key])):
             value = row[key]
             parts.append(f"{label} {value!r}" if label in ("row", "column") else f"{label} {value}")
@@ -97,24 +114,37 @@ class Validator:
         if name in self._checkpoints:
             return self._checkpoints[name]
         frame_kind = spec["meta"]["frame"]
-        suite = self.context.suites.add_or_update(gx.ExpectationSuite(
-            name=name, expectations=[gx.expectations.registry.get_expectation_impl(e["type"])(
-                **e["kwargs"], meta=e.get("meta")) for e in spec["expectations"]],
-            meta=spec.get("meta", {})))
-        vd = self.context.validation_definitions.add_or_update(gx.ValidationDefinition(
-            name=name, data=self._batch_definition(frame_kind), suite=suite))
-        cp = self.context.checkpoints.add_or_update(gx.Checkpoint(
-            name=name, validation_definitions=[vd],
-            result_format={"result_format": "COMPLETE",
-                           "unexpected_index_column_names": INDEX_COLUMNS[frame_kind]}))
+        suite = self.context.suites.add_or_update(
+            gx.ExpectationSuite(
+                name=name,
+                expectations=[
+                    gx.expectations.registry.get_expectation_impl(e["type"])(**e["kwargs"], meta=e.get("meta"))
+                    for e in spec["expectations"]
+                ],
+                meta=spec.get("meta", {}),
+            )
+        )
+        vd = self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=self._batch_definition(frame_kind), suite=suite)
+        )
+        cp = self.context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=name,
+                validation_definitions=[vd],
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS[frame_kind]},
+            )
+        )
         self._checkpoints[name] = cp
         return cp
 
     def docs_url(self, resource=None) -> str | None:
         """The URL of a Data Docs page: one validation's (``resource``: its identifier), else
         the offline index (``offline.html``) when it has been written, else GX's index."""
-        docs = self.context.get_docs_sites_urls(resource_identifier=resource) if resource else \
-            self.context.get_docs_sites_urls()
+        docs = (
+            self.context.get_docs_sites_urls(resource_identifier=resource)
+            if resource
+            else self.context.get_docs_sites_urls()
+        )
         url = docs[0]["site_url"] if docs else None
         if resource is None and url and url.startswith("file://"):
             offline = Path(url.removeprefix("file://")).with_name(OFFLINE_INDEX)
@@ -132,15 +162,15 @@ class Validator:
             write_offline_index(site, site.parent.parent / "validations")
         return self.docs_url()
 
-    def validate(self, suite_name: str, frame: pd.DataFrame, run_name: str,
-                 build_docs: bool | None = None) -> SuiteOutcome:
+    def validate(
+        self, suite_name: str, frame: pd.DataFrame, run_name: str, build_docs: bool | None = None
+    ) -> SuiteOutcome:
         """Run one suite. The Data Docs are re-rendered when build_docs is true, or (None)
         when the suite failed, so a failure can be inspected at once."""
         spec = read_suite(self.expectations_dir, suite_name)
         blocking = bool(spec["meta"].get("blocking", True))
         cp = self._checkpoint(suite_name, spec)
-        result = cp.run(batch_parameters={"dataframe": frame},
-                        run_id=gx.RunIdentifier(run_name=run_name))
+        result = cp.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run_name))
         vr = next(iter(result.run_results.values()))
         failures: list[str] = []
         by_file: dict[str | None, list[str]] = {}
@@ -151,16 +181,20 @@ class Validator:
                 continue
             failed += 1
             cfg = r.expectation_config
-            col = cfg.kwargs.get("column") or cfg.kwargs.get("column_list") or (
-                f"{cfg.kwargs.get('column_A')} vs {cfg.kwargs.get('column_B')}")
+            col = (
+                cfg.kwargs.get("column")
+                or cfg.kwargs.get("column_list")
+                or (f"{cfg.kwargs.get('column_A')} vs {cfg.kwargs.get('column_B')}")
+            )
             res = r.result or {}
             n = res.get("unexpected_count", "?")
             head = f"  {cfg.type}({col}) failed for {{}} row(s)"
             failures.append(head.format(n))
             rows = res.get("unexpected_index_list") or []
             lines = [self._row_line(row, spec["meta"]["frame"]) for row in rows]
-            failures += lines[:SHOW_ROWS] + ([f"    ... and {n - SHOW_ROWS} more"]
-                                             if isinstance(n, int) and n > SHOW_ROWS else [])
+            failures += lines[:SHOW_ROWS] + (
+                [f"    ... and {n - SHOW_ROWS} more"] if isinstance(n, int) and n > SHOW_ROWS else []
+            )
             grouped: dict[str | None, list[str]] = {}
             for row, line in zip(rows, lines):
                 grouped.setdefault(row.get("file") if isinstance(row.get("file"), str) else None, []).append(line)
@@ -170,17 +204,26 @@ class Validator:
                 failed_by_file[file] = failed_by_file.get(file, 0) + 1
                 by_file.setdefault(file, []).append(head.format(len(file_lines) if file_lines else n))
                 by_file[file] += file_lines[:SHOW_ROWS] + (
-                    [f"    ... and {len(file_lines) - SHOW_ROWS} more"] if len(file_lines) > SHOW_ROWS else [])
+                    [f"    ... and {len(file_lines) - SHOW_ROWS} more"] if len(file_lines) > SHOW_ROWS else []
+                )
         if build_docs or (build_docs is None and not vr.success):
             self.build_docs()
             url = self.docs_url(next(iter(result.run_results)))  # this validation's own page
         else:
             url = self.docs_url()
         return SuiteOutcome(
-            suite=suite_name, blocking=blocking, success=bool(vr.success),
-            evaluated=len(vr.results), failed_expectations=failed, rows_checked=len(frame),
-            failures=failures, data_docs=url, by_file=by_file, failed_by_file=failed_by_file,
-            rows_by_file=frame["file"].value_counts().to_dict() if "file" in frame else {})
+            suite=suite_name,
+            blocking=blocking,
+            success=bool(vr.success),
+            evaluated=len(vr.results),
+            failed_expectations=failed,
+            rows_checked=len(frame),
+            failures=failures,
+            data_docs=url,
+            by_file=by_file,
+            failed_by_file=failed_by_file,
+            rows_by_file=frame["file"].value_counts().to_dict() if "file" in frame else {},
+        )
 
     @staticmethod
     def _row_line(row: dict, frame_kind: str) -> str:
@@ -206,18 +249,29 @@ def write_offline_index(site: Path, validations: Path) -> Path:
         run = result["meta"]["run_id"]
         page = site / "validations" / path.relative_to(validations).with_suffix(".html")
         stats = result["statistics"]
-        rows.append((run["run_time"], run["run_name"].rsplit("-", 1)[0], result["suite_name"],
-                     result["success"], stats["unsuccessful_expectations"], stats["evaluated_expectations"],
-                     page.relative_to(site).as_posix() if page.exists() else None))
+        rows.append(
+            (
+                run["run_time"],
+                run["run_name"].rsplit("-", 1)[0],
+                result["suite_name"],
+                result["success"],
+                stats["unsuccessful_expectations"],
+                stats["evaluated_expectations"],
+                page.relative_to(site).as_posix() if page.exists() else None,
+            )
+        )
     rows.sort(reverse=True)
     body = "".join(
         f"<tr class={'ok' if ok else 'failed'}><td>{html.escape(at[:19].replace('T', ' '))}</td>"
         f"<td>{html.escape(doc)}</td><td>{html.escape(suite)}</td>"
         f"<td>{'passed' if ok else f'failed ({failed} of {evaluated} expectations)'}</td>"
         f"<td>{f'<a href={html.escape(link, quote=True)!r}>page</a>' if link else ''}</td></tr>"
-        for at, doc, suite, ok, failed, evaluated, link in rows)
-    suites = "".join(f'<li><a href="expectations/{p.name}">{html.escape(p.stem)}</a></li>'
-                     for p in sorted((site / "expectations").glob("*.html")))
+        for at, doc, suite, ok, failed, evaluated, link in rows
+    )
+    suites = "".join(
+        f'<li><a href="expectations/{p.name}">{html.escape(p.stem)}</a></li>'
+        for p in sorted((site / "expectations").glob("*.html"))
+    )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>GX validations of the warehouse</title>
 <style>

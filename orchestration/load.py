@@ -9,6 +9,7 @@ rows only, so a load that fails validation never changes what readers see.
 Re-loading a document replaces its rows; a document whose bytes are unchanged (same
 SHA-256 as its published load) is not extracted again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,7 @@ import hashlib
 import io
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -205,17 +206,19 @@ create or replace view raw.current_statements as
     select s.* from raw.statements s join raw.documents d using (load_id);
 """
 
-DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals",
-               "raw.statements")
+DATA_TABLES = ("raw.cells", "raw.tables", "raw.problems", "raw.number_accounting", "raw.totals", "raw.statements")
 
 
 def _geo_rows() -> str:
     """The canonical geography (orchestration.extract.geo) as SQL values: one source of truth."""
+
     def q(v):
         return "null" if v is None else "'" + str(v).replace("'", "''") + "'"
 
-    return ", ".join(f"({q(g.code)}, {q(g.name)}, {q(g.level)}, {q(g.region_code)})"
-                     for g in [*geomod.KOMMUNER, *geomod.REGIONER, geomod.DANMARK])
+    return ", ".join(
+        f"({q(g.code)}, {q(g.name)}, {q(g.level)}, {q(g.region_code)})"
+        for g in [*geomod.KOMMUNER, *geomod.REGIONER, geomod.DANMARK]
+    )
 
 
 SCHEMA_SQL = _LOADS_SQL + DATA_SCHEMA_SQL + _VIEWS_SQL.replace("{geo_rows}", _geo_rows())
@@ -276,8 +279,9 @@ def read_catalogue(sources: Path) -> dict[str, dict[str, str]]:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
     if rows and "file" not in rows[0]:
-        raise LoadError(f"{path}: no 'file' column (the header is {first.strip()[:120]!r}); "
-                        "expected file,title,publisher,date")
+        raise LoadError(
+            f"{path}: no 'file' column (the header is {first.strip()[:120]!r}); expected file,title,publisher,date"
+        )
     return {row["file"].strip(): row for row in rows if row.get("file")}
 
 
@@ -309,26 +313,84 @@ def published_sha256(con: duckdb.DuckDBPyConnection, file: str) -> str | None:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _table_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "load_id": load_id, "file": result.file, "table_id": t.table_id, "table_number": t.table,
-        "caption": t.caption, "kind": t.kind, "status": t.status, "stub": t.stub,
-        "perspective": t.perspective, "unit": t.unit, "columns": list(t.columns),
-        "caption_line": t.caption_line, "end_line": t.end_line, "ended_by": t.ended_by,
-        "n_rows": t.rows, "n_cells": len(t.cells),
-    } for t in result.tables], columns=["load_id", "file", "table_id", "table_number", "caption",
-                                        "kind", "status", "stub", "perspective", "unit", "columns",
-                                        "caption_line", "end_line", "ended_by", "n_rows", "n_cells"])
+    return pd.DataFrame(
+        [
+            {
+                "load_id": load_id,
+                "file": result.file,
+                "table_id": t.table_id,
+                "table_number": t.table,
+                "caption": t.caption,
+                "kind": t.kind,
+                "status": t.status,
+                "stub": t.stub,
+                "perspective": t.perspective,
+                "unit": t.unit,
+                "columns": list(t.columns),
+                "caption_line": t.caption_line,
+                "end_line": t.end_line,
+                "ended_by": t.ended_by,
+                "n_rows": t.rows,
+                "n_cells": len(t.cells),
+            }
+            for t in result.tables
+        ],
+        columns=[
+            "load_id",
+            "file",
+            "table_id",
+            "table_number",
+            "caption",
+            "kind",
+            "status",
+            "stub",
+            "perspective",
+            "unit",
+            "columns",
+            "caption_line",
+            "end_line",
+            "ended_by",
+            "n_rows",
+            "n_cells",
+        ],
+    )
 
 
 _CELL_COLUMNS = [
-    "load_id", "file", "table_id", "table_number", "caption", "section", "row_index", "col_index",
-    "row_label", "row_number", "geo_code", "geo_name", "geo_level", "geo_match", "is_total",
-    "perspective", "column_label", "column_kind", "year", "period_from", "period_to", "value",
-    "value_low", "value_high", "decimals", "unit", "raw", "line", "read_as", "annotation",
+    "load_id",
+    "file",
+    "table_id",
+    "table_number",
+    "caption",
+    "section",
+    "row_index",
+    "col_index",
+    "row_label",
+    "row_number",
+    "geo_code",
+    "geo_name",
+    "geo_level",
+    "geo_match",
+    "is_total",
+    "perspective",
+    "column_label",
+    "column_kind",
+    "year",
+    "period_from",
+    "period_to",
+    "value",
+    "value_low",
+    "value_high",
+    "decimals",
+    "unit",
+    "raw",
+    "line",
+    "read_as",
+    "annotation",
     "placed_by",
 ]
 
@@ -339,27 +401,64 @@ def _decimal_text(v) -> str | None:
 
 
 def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "load_id": load_id, "file": c.file, "table_id": c.table_id, "table_number": c.table,
-        "caption": c.caption, "section": c.section, "row_index": c.row_index,
-        "col_index": c.col_index, "row_label": c.row_label, "row_number": c.row_number,
-        "geo_code": c.geo_code, "geo_name": c.geo_name, "geo_level": c.geo_level,
-        "geo_match": c.geo_match, "is_total": c.is_total, "perspective": c.perspective,
-        "column_label": c.column_label, "column_kind": c.column_kind, "year": c.year,
-        "period_from": c.period_from,
-        "period_to": c.period_to, "value": _decimal_text(c.value), "value_low": _decimal_text(c.value_low),
-        "value_high": _decimal_text(c.value_high), "decimals": c.decimals, "unit": c.unit,
-        "raw": c.raw, "line": c.line, "read_as": c.read_as, "annotation": c.annotation,
-        "placed_by": c.placed_by,
-    } for c in result.cells], columns=_CELL_COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "load_id": load_id,
+                "file": c.file,
+                "table_id": c.table_id,
+                "table_number": c.table,
+                "caption": c.caption,
+                "section": c.section,
+                "row_index": c.row_index,
+                "col_index": c.col_index,
+                "row_label": c.row_label,
+                "row_number": c.row_number,
+                "geo_code": c.geo_code,
+                "geo_name": c.geo_name,
+                "geo_level": c.geo_level,
+                "geo_match": c.geo_match,
+                "is_total": c.is_total,
+                "perspective": c.perspective,
+                "column_label": c.column_label,
+                "column_kind": c.column_kind,
+                "year": c.year,
+                "period_from": c.period_from,
+                "period_to": c.period_to,
+                "value": _decimal_text(c.value),
+                "value_low": _decimal_text(c.value_low),
+                "value_high": _decimal_text(c.value_high),
+                "decimals": c.decimals,
+                "unit": c.unit,
+                "raw": c.raw,
+                "line": c.line,
+                "read_as": c.read_as,
+                "annotation": c.annotation,
+                "placed_by": c.placed_by,
+            }
+            for c in result.cells
+        ],
+        columns=_CELL_COLUMNS,
+    )
 
 
 def _problem_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "load_id": load_id, "file": result.file, "line": p.line, "table_ref": p.table,
-        "severity": p.severity, "message": p.message, "kind": p.kind.value, "end_line": p.end_line,
-    } for p in result.problems], columns=["load_id", "file", "line", "table_ref", "severity",
-                                          "message", "kind", "end_line"])
+    return pd.DataFrame(
+        [
+            {
+                "load_id": load_id,
+                "file": result.file,
+                "line": p.line,
+                "table_ref": p.table,
+                "severity": p.severity,
+                "message": p.message,
+                "kind": p.kind.value,
+                "end_line": p.end_line,
+            }
+            for p in result.problems
+        ],
+        columns=["load_id", "file", "line", "table_ref", "severity", "message", "kind", "end_line"],
+    )
 
 
 _CELLS_OF_LOAD = "select * from raw.cells where load_id = ? order by table_id, row_index, col_index"
@@ -386,30 +485,82 @@ def load_totals(db_path: Path, load_id: str) -> pd.DataFrame:
     return _rows_of_load(db_path, _TOTALS_OF_LOAD, load_id)
 
 
-_STATEMENT_COLUMNS = ["load_id", "file", "line", "end_line", "sentence", "clause", "claim", "place_code",
-                      "place_name", "year", "period_from", "period_to", "stated_value", "stated_raw",
-                      "direction", "rank", "table_number", "table_id", "verdict", "reason", "table_value",
-                      "table_raw", "table_line"]
+_STATEMENT_COLUMNS = [
+    "load_id",
+    "file",
+    "line",
+    "end_line",
+    "sentence",
+    "clause",
+    "claim",
+    "place_code",
+    "place_name",
+    "year",
+    "period_from",
+    "period_to",
+    "stated_value",
+    "stated_raw",
+    "direction",
+    "rank",
+    "table_number",
+    "table_id",
+    "verdict",
+    "reason",
+    "table_value",
+    "table_raw",
+    "table_line",
+]
 
 
 def _statement_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "load_id": load_id, "file": s.file, "line": s.line, "end_line": s.end_line, "sentence": s.sentence,
-        "clause": s.clause, "claim": s.claim.kind, "place_code": s.claim.place, "place_name": s.claim.place_name,
-        "year": s.claim.year, "period_from": s.claim.period_from, "period_to": s.claim.period_to,
-        "stated_value": _decimal_text(s.claim.stated), "stated_raw": s.claim.stated_raw, "direction": s.claim.direction,
-        "rank": s.claim.rank, "table_number": s.table, "table_id": s.table_id, "verdict": s.verdict,
-        "reason": s.reason, "table_value": _decimal_text(s.table_value), "table_raw": s.table_raw, "table_line": s.table_line,
-    } for s in result.statements], columns=_STATEMENT_COLUMNS).astype(
-        {"line": "Int64", "end_line": "Int64", "year": "Int64", "period_from": "Int64", "period_to": "Int64",
-         "table_line": "Int64"})
+    return pd.DataFrame(
+        [
+            {
+                "load_id": load_id,
+                "file": s.file,
+                "line": s.line,
+                "end_line": s.end_line,
+                "sentence": s.sentence,
+                "clause": s.clause,
+                "claim": s.claim.kind,
+                "place_code": s.claim.place,
+                "place_name": s.claim.place_name,
+                "year": s.claim.year,
+                "period_from": s.claim.period_from,
+                "period_to": s.claim.period_to,
+                "stated_value": _decimal_text(s.claim.stated),
+                "stated_raw": s.claim.stated_raw,
+                "direction": s.claim.direction,
+                "rank": s.claim.rank,
+                "table_number": s.table,
+                "table_id": s.table_id,
+                "verdict": s.verdict,
+                "reason": s.reason,
+                "table_value": _decimal_text(s.table_value),
+                "table_raw": s.table_raw,
+                "table_line": s.table_line,
+            }
+            for s in result.statements
+        ],
+        columns=_STATEMENT_COLUMNS,
+    ).astype(
+        {
+            "line": "Int64",
+            "end_line": "Int64",
+            "year": "Int64",
+            "period_from": "Int64",
+            "period_to": "Int64",
+            "table_line": "Int64",
+        }
+    )
 
 
 def _accounting_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     counts = result.accounting.counts if result.accounting is not None else {}
-    return pd.DataFrame([{"load_id": load_id, "file": result.file, "category": k, "numbers": v}
-                         for k, v in counts.items()],
-                        columns=["load_id", "file", "category", "numbers"])
+    return pd.DataFrame(
+        [{"load_id": load_id, "file": result.file, "category": k, "numbers": v} for k, v in counts.items()],
+        columns=["load_id", "file", "category", "numbers"],
+    )
 
 
 _CELL_INSERT = """
@@ -429,18 +580,19 @@ def insert_result_rows(con: duckdb.DuckDBPyConnection, load_id: str, result: Doc
     (the totals are computed from the cells as stored, so their types are the warehouse's)."""
     cells_df = _cell_rows(load_id, result)  # noqa: F841  (read by name in SQL)
     con.execute(_CELL_INSERT)
-    for table, frame in (("raw.tables", _table_rows(load_id, result)),
-                         ("raw.problems", _problem_rows(load_id, result)),
-                         ("raw.number_accounting", _accounting_rows(load_id, result)),
-                         ("raw.totals", _total_rows(con, load_id)),
-                         ("raw.statements", _statement_rows(load_id, result))):
+    for table, frame in (
+        ("raw.tables", _table_rows(load_id, result)),
+        ("raw.problems", _problem_rows(load_id, result)),
+        ("raw.number_accounting", _accounting_rows(load_id, result)),
+        ("raw.totals", _total_rows(con, load_id)),
+        ("raw.statements", _statement_rows(load_id, result)),
+    ):
         con.register("frame_df", frame)
         con.execute(f"insert into {table} by name select * from frame_df")
         con.unregister("frame_df")
 
 
-def stage_document(db_path: Path, path: Path, run_id: str | None = None,
-                   force: bool = False) -> StageResult:
+def stage_document(db_path: Path, path: Path, run_id: str | None = None, force: bool = False) -> StageResult:
     """Extract one document and stage its rows under a new load id (``orchestration.staging``
     for one document: a refresh stages many at once).
 
@@ -466,8 +618,16 @@ def stage_document(db_path: Path, path: Path, run_id: str | None = None,
         written = write_loads(db_path, [prepared], run_id)[0]
     if prepared.error is not None:
         raise LoadError(written.message)
-    return StageResult(path.name, prepared.sha256, prepared.load_id, False, prepared.tables, prepared.cells,
-                       prepared.problems, time.perf_counter() - started)
+    return StageResult(
+        path.name,
+        prepared.sha256,
+        prepared.load_id,
+        False,
+        prepared.tables,
+        prepared.cells,
+        prepared.problems,
+        time.perf_counter() - started,
+    )
 
 
 def publish_load(db_path: Path, load_id: str, catalogue: dict[str, dict[str, str]] | None = None) -> str | None:
@@ -475,8 +635,9 @@ def publish_load(db_path: Path, load_id: str, catalogue: dict[str, dict[str, str
     return publish_loads(db_path, [load_id], catalogue)[load_id]
 
 
-def publish_loads(db_path: Path, load_ids: list[str],
-                  catalogue: dict[str, dict[str, str]] | None = None) -> dict[str, str | None]:
+def publish_loads(
+    db_path: Path, load_ids: list[str], catalogue: dict[str, dict[str, str]] | None = None
+) -> dict[str, str | None]:
     """Make staged loads their documents' published ones, each in its own transaction (one
     that fails leaves the others published). Returns load id -> the load id it replaced."""
     replaced: dict[str, str | None] = {}
@@ -499,16 +660,18 @@ def _publish(con: duckdb.DuckDBPyConnection, load_id: str, catalogue: dict[str, 
     meta = (catalogue or {}).get(file, {})
     con.execute("begin transaction")
     try:
-        old = con.execute("select load_id, title, publisher, doc_date from raw.documents "
-                          "where file = ?", [file]).fetchone()
+        old = con.execute(
+            "select load_id, title, publisher, doc_date from raw.documents where file = ?", [file]
+        ).fetchone()
         if not meta and old:  # no catalogue given: keep what the document had
             meta = {"title": old[1], "publisher": old[2], "date": old[3]}
         at = now()
         con.execute("delete from raw.documents where file = ?", [file])
-        con.execute("insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",
-                    [file, meta.get("title"), meta.get("publisher"), meta.get("date"), sha, load_id, at])
-        con.execute("update raw.loads set status = 'published', finished_at = ? where load_id = ?",
-                    [at, load_id])
+        con.execute(
+            "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",
+            [file, meta.get("title"), meta.get("publisher"), meta.get("date"), sha, load_id, at],
+        )
+        con.execute("update raw.loads set status = 'published', finished_at = ? where load_id = ?", [at, load_id])
         if old and old[0] != load_id:
             for table in DATA_TABLES:
                 con.execute(f"delete from {table} where load_id = ?", [old[0]])
@@ -532,9 +695,11 @@ def reject_loads(db_path: Path, messages: dict[str, str]) -> None:
         return
     con = connect(db_path)
     try:
-        con.executemany("update raw.loads set status = 'rejected', finished_at = ?, message = ? "
-                        "where load_id = ? and status = 'staged'",
-                        [(now(), text[:4000], load_id) for load_id, text in messages.items()])
+        con.executemany(
+            "update raw.loads set status = 'rejected', finished_at = ?, message = ? "
+            "where load_id = ? and status = 'staged'",
+            [(now(), text[:4000], load_id) for load_id, text in messages.items()],
+        )
     finally:
         con.close()
 
@@ -568,22 +733,32 @@ def shrinkage(db_path: Path, load_id: str, limit: int = 12) -> list[str]:
 
 def shrinkage_in(con: duckdb.DuckDBPyConnection, load_id: str, limit: int = 12) -> list[str]:
     """``shrinkage`` on an open connection."""
-    row = con.execute("select l.file, d.load_id from raw.loads l left join raw.documents d using (file) "
-                      "where l.load_id = ?", [load_id]).fetchone()
+    row = con.execute(
+        "select l.file, d.load_id from raw.loads l left join raw.documents d using (file) where l.load_id = ?",
+        [load_id],
+    ).fetchone()
     if row is None or row[1] is None or row[1] == load_id:
         return []
     old_id = row[1]
-    tables = {lid: {(name, occ): (tid, line) for tid, line, name, occ in
-                    con.execute(_TABLE_KEYS_SQL, [lid]).fetchall()} for lid in (old_id, load_id)}
+    tables = {
+        lid: {(name, occ): (tid, line) for tid, line, name, occ in con.execute(_TABLE_KEYS_SQL, [lid]).fetchall()}
+        for lid in (old_id, load_id)
+    }
     rows, names = {}, {}
     for lid in (old_id, load_id):
         for tid, key, name in con.execute(
-                "select table_id, coalesce(geo_code, row_label), any_value(coalesce(geo_name, row_label)) "
-                "from raw.cells where load_id = ? and value is not null group by all", [lid]).fetchall():
+            "select table_id, coalesce(geo_code, row_label), any_value(coalesce(geo_name, row_label)) "
+            "from raw.cells where load_id = ? and value is not null group by all",
+            [lid],
+        ).fetchall():
             rows.setdefault((lid, tid), set()).add(key)
             names[key] = name
-    counts = dict(con.execute("select load_id, count(*) from raw.cells where load_id in (?, ?) "
-                              "and value is not null group by load_id", [old_id, load_id]).fetchall())
+    counts = dict(
+        con.execute(
+            "select load_id, count(*) from raw.cells where load_id in (?, ?) and value is not null group by load_id",
+            [old_id, load_id],
+        ).fetchall()
+    )
     old, new = tables[old_id], tables[load_id]
     findings = []
     for key, (tid, line) in sorted(old.items(), key=lambda kv: kv[1][1]):
@@ -596,15 +771,21 @@ def shrinkage_in(con: duckdb.DuckDBPyConnection, load_id: str, limit: int = 12) 
             shown = ", ".join(sorted(str(names[k]) for k in lost)[:8]) + (", ..." if len(lost) > 8 else "")
             findings.append(f"{name}: {len(lost)} of {len(rows[(old_id, tid)])} rows are gone ({shown})")
     if findings:
-        findings.insert(0, f"{len(findings)} loss(es): {counts.get(old_id, 0)} figures published, "
-                           f"{counts.get(load_id, 0)} in this load")
-    return findings[:limit + 1]
+        findings.insert(
+            0,
+            f"{len(findings)} loss(es): {counts.get(old_id, 0)} figures published, "
+            f"{counts.get(load_id, 0)} in this load",
+        )
+    return findings[: limit + 1]
 
 
 def accept_shrink(con: duckdb.DuckDBPyConnection, load_id: str, findings: list[str]) -> None:
     """Record on the load that the user accepted what it lacks (``refresh --accept-shrink``)."""
-    con.execute("update raw.loads set message = ? where load_id = ?",
-                ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id])
+    con.execute(
+        "update raw.loads set message = ? where load_id = ?",
+        ["shrink accepted by the user: " + "; ".join(findings)[:2000], load_id],
+    )
+
 
 def retire_document(db_path: Path, file: str, reason: str) -> str | None:
     """Take a document out of the warehouse (its file left the sources folder): its rows leave
@@ -621,8 +802,10 @@ def retire_document(db_path: Path, file: str, reason: str) -> str | None:
             for table in DATA_TABLES:
                 con.execute(f"delete from {table} where file = ?", [file])
             con.execute("delete from raw.documents where file = ?", [file])
-            con.execute("update raw.loads set status = 'retired', finished_at = ?, message = ? where load_id = ?",
-                        [now(), reason, row[0]])
+            con.execute(
+                "update raw.loads set status = 'retired', finished_at = ?, message = ? where load_id = ?",
+                [now(), reason, row[0]],
+            )
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -635,6 +818,7 @@ def retire_document(db_path: Path, file: str, reason: str) -> str | None:
 @dataclass
 class SourcesPlan:
     """What a refresh does with a sources folder before it loads anything."""
+
     load: list[Path]  # the documents to load (one per distinct content)
     duplicates: dict[str, str]  # file -> the file with the same content that is loaded
     renamed: dict[str, str]  # published file no longer in sources -> its new name (same content)
@@ -643,8 +827,7 @@ class SourcesPlan:
     shas: dict[str, str]  # file -> SHA-256 of its bytes
 
 
-def plan_sources(files: list[Path], published: dict[str, str],
-                 current: dict[str, str] | None = None) -> SourcesPlan:
+def plan_sources(files: list[Path], published: dict[str, str], current: dict[str, str] | None = None) -> SourcesPlan:
     """Match the folder against the published documents by name and content: the same
     content under two names is loaded once (the published name, else the first name); a
     published document whose file is gone is renamed where its content is there under a new
@@ -666,5 +849,6 @@ def plan_sources(files: list[Path], published: dict[str, str],
             retired.append(name)
     load = [f for f in files if f.name not in duplicates]
     current = published if current is None else current
-    return SourcesPlan(load, duplicates, renamed, retired,
-                       [f for f in load if current.get(f.name) != shas[f.name]], shas)
+    return SourcesPlan(
+        load, duplicates, renamed, retired, [f for f in load if current.get(f.name) != shas[f.name]], shas
+    )

@@ -20,6 +20,7 @@ Parquet files go to ``warehouse/parquet/<publish id>/`` and ``warehouse/parquet/
 a symbolic link switched atomically to the newest; the report goes to
 ``warehouse/report/<publish id>/`` with ``warehouse/report/current`` likewise.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import load as loadmod
@@ -66,8 +67,9 @@ def _switch_link(link: Path, target: Path) -> None:
     os.symlink(os.path.relpath(target, link.parent), tmp)
     os.replace(tmp, link)  # also replaces a plain file (published.duckdb of the old layout)
     version = target if target.parent == link.parent else target.parent
-    versions = sorted((p for p in version.parent.iterdir() if p.is_dir() and not p.is_symlink()),
-                      key=lambda p: p.stat().st_mtime)
+    versions = sorted(
+        (p for p in version.parent.iterdir() if p.is_dir() and not p.is_symlink()), key=lambda p: p.stat().st_mtime
+    )
     for old in versions[:-KEEP_VERSIONS]:
         if old != version:
             shutil.rmtree(old, ignore_errors=True)
@@ -91,8 +93,7 @@ def copy_database(con, target: Path) -> None:
     """Copy the database of ``con`` (every schema, table, view and macro) into a new file
     written in ``PUBLISHED_STORAGE_VERSION``, which older DuckDB clients can open."""
     source = con.execute("select current_database()").fetchone()[0]
-    con.execute(f"attach {sql_string(target)} as published_copy "
-                f"(storage_version '{PUBLISHED_STORAGE_VERSION}')")
+    con.execute(f"attach {sql_string(target)} as published_copy (storage_version '{PUBLISHED_STORAGE_VERSION}')")
     try:
         con.execute(f'copy from database "{source}" to published_copy')
     finally:
@@ -104,7 +105,7 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
     start = time.perf_counter()
     warehouse = Path(warehouse or settings.warehouse_dir())
     build = settings.database_path(warehouse)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     publish_id = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     versions = warehouse / VERSIONS_DIR
     versions.mkdir(parents=True, exist_ok=True)
@@ -130,8 +131,9 @@ def publish(warehouse: Path | None = None, report: bool = True) -> PublishResult
         raise
 
 
-def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: datetime, report: bool,
-             start: float) -> PublishResult:
+def _publish(
+    warehouse: Path, build: Path, tmp: Path, publish_id: str, now: datetime, report: bool, start: float
+) -> PublishResult:
     con = loadmod.connect(build)  # waits while another writer holds the build file
     try:
         copy_database(con, tmp)
@@ -142,16 +144,22 @@ def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: date
 
     pub = duckdb.connect(str(tmp))
     try:
-        tables = [r[0] for r in pub.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_type = 'BASE TABLE' order by table_name").fetchall()]
+        tables = [
+            r[0]
+            for r in pub.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' "
+                "and table_type = 'BASE TABLE' order by table_name"
+            ).fetchall()
+        ]
         if not tables:
             raise RuntimeError(f"{build}: no marts to publish (has the dbt build run?)")
         pub.execute("create schema if not exists meta")
         docs = pub.execute("select count(*) from raw.documents").fetchone()[0]
-        pub.execute("create or replace table meta.publish as select ? as publish_id, "
-                    "?::timestamptz as published_at, ? as documents, ? as mart_tables",
-                    [publish_id, now, docs, len(tables)])
+        pub.execute(
+            "create or replace table meta.publish as select ? as publish_id, "
+            "?::timestamptz as published_at, ? as documents, ? as mart_tables",
+            [publish_id, now, docs, len(tables)],
+        )
         for t in tables:
             pub.execute(f"alter table marts.{t} add column publish_id varchar default '{publish_id}'")
         parquet_root = warehouse / "parquet"
@@ -178,9 +186,14 @@ def _publish(warehouse: Path, build: Path, tmp: Path, publish_id: str, now: date
     _switch_link(parquet_root / "current", parquet_dir)
     if report:
         _switch_link(warehouse / "report" / "current", report_dir)
-    return PublishResult(publish_id, published_path(warehouse), tables, parquet_root / "current",
-                         (warehouse / "report" / "current" / report_path.name) if report_path else None,
-                         time.perf_counter() - start)
+    return PublishResult(
+        publish_id,
+        published_path(warehouse),
+        tables,
+        parquet_root / "current",
+        (warehouse / "report" / "current" / report_path.name) if report_path else None,
+        time.perf_counter() - start,
+    )
 
 
 def read_publish(warehouse: Path | None = None) -> tuple[str, datetime, int] | None:

@@ -4,12 +4,12 @@ their published loads first (no Dagster run when nothing changed), then one run 
 Dagster instance whose home is inside the project (``warehouse/dagster``), so the runs show
 up in ``dagster dev``.
 """
+
 from __future__ import annotations
 
 import errno
-import shutil
-
 import os
+import shutil
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -48,8 +48,11 @@ def prepare_environment(sources: Path, warehouse: Path) -> Path:
 
 
 #: how `warehouse refresh` starts a job: in this process, logging at INFO to the console
-_RUN_OPTIONS = {"raise_on_error": False, "tags": {"trigger": "warehouse refresh"},
-                "run_config": {"loggers": {"console": {"config": {"log_level": "INFO"}}}}}
+_RUN_OPTIONS = {
+    "raise_on_error": False,
+    "tags": {"trigger": "warehouse refresh"},
+    "run_config": {"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+}
 
 
 def _events(result, event_type: str) -> list:
@@ -110,9 +113,13 @@ def _document_outcomes(result, db: Path) -> dict[str, tuple[str, str]]:
             pages = [c.metadata["data_docs"].value for c in blocking if "data_docs" in c.metadata]
             where = f"; GX page: {_as_uri(pages[0])}" if pages and pages[0] else ""
             # a check that is not a GX suite says what it found in its description
-            said = "".join(f"; {c.description}" for c in blocking if not c.check_name.startswith("gx_") and c.description)
-            out[file] = ("blocked", "blocking checks failed: " + ", ".join(c.check_name for c in blocking)
-                         + said + warn_text + where)
+            said = "".join(
+                f"; {c.description}" for c in blocking if not c.check_name.startswith("gx_") and c.description
+            )
+            out[file] = (
+                "blocked",
+                "blocking checks failed: " + ", ".join(c.check_name for c in blocking) + said + warn_text + where,
+            )
         elif status == "failed":
             out[file] = ("failed", message or "extraction failed")
         else:
@@ -132,8 +139,9 @@ def _marts_fingerprint(db: Path) -> tuple[str, bool]:
     try:
         for row in con.execute("select file, load_id from raw.documents order by file").fetchall():
             h.update(repr(row).encode())
-        has_marts = con.execute("select count(*) from information_schema.tables "
-                                "where table_schema = 'marts'").fetchone()[0] > 0
+        has_marts = (
+            con.execute("select count(*) from information_schema.tables where table_schema = 'marts'").fetchone()[0] > 0
+        )
     finally:
         con.close()
     for f in settings.dbt_project_files():
@@ -162,17 +170,24 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=
 
     start = time.perf_counter()
     with (progress or _no_progress)("marts: dbt build, then publish"):
-        result = defs.resolve_job_def("transform").execute_in_process(
-            instance=_instance(log), **_RUN_OPTIONS)
+        result = defs.resolve_job_def("transform").execute_in_process(instance=_instance(log), **_RUN_OPTIONS)
     checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
     mats = _events(result, "ASSET_MATERIALIZATION")
     failed = [c.check_name for c in checks if not c.passed]
     if result.success and not failed:
         state.write_text(fingerprint)
-        publish_ids = [e.event_specific_data.materialization.metadata["publish_id"].value
-                       for e in mats if e.asset_key == dg.AssetKey("published_warehouse")]
-        outcome, detail = "built", (f"{len(mats) - len(publish_ids)} dbt assets built, {len(checks)} dbt tests "
-                                    f"passed; published {publish_ids[0] if publish_ids else '?'}")
+        publish_ids = [
+            e.event_specific_data.materialization.metadata["publish_id"].value
+            for e in mats
+            if e.asset_key == dg.AssetKey("published_warehouse")
+        ]
+        outcome, detail = (
+            "built",
+            (
+                f"{len(mats) - len(publish_ids)} dbt assets built, {len(checks)} dbt tests "
+                f"passed; published {publish_ids[0] if publish_ids else '?'}"
+            ),
+        )
     else:
         outcome = "failed"
         detail = ("dbt tests failed: " + ", ".join(failed)) if failed else "dbt build failed (see the run log)"
@@ -213,8 +228,9 @@ class RefreshBusy(Exception):
     """Another refresh holds the warehouse folder."""
 
 
-def run_refresh(sources: Path, warehouse: Path, log=print, progress=None,
-                accept_shrink: set[str] = frozenset()) -> list[DocumentRun]:
+def run_refresh(
+    sources: Path, warehouse: Path, log=print, progress=None, accept_shrink: set[str] = frozenset()
+) -> list[DocumentRun]:
     """One refresh at a time per warehouse folder (a lock file); raises RefreshBusy.
     ``log`` gets one line per document and one for the marts; ``progress(label, step, steps)``
     (a context manager) is entered around each long step."""
@@ -271,12 +287,16 @@ def fail_stale_runs(instance) -> int:
     schedule) are left to Dagster."""
     import dagster as dg
 
-    runs = instance.get_runs(filters=dg.RunsFilter(
-        statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
-        tags={"trigger": _RUN_OPTIONS["tags"]["trigger"]}))
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={"trigger": _RUN_OPTIONS["tags"]["trigger"]},
+        )
+    )
     for run in runs:
-        instance.report_run_failed(run, message="left running by a `warehouse refresh` that was killed; "
-                                                "marked failed by the next refresh")
+        instance.report_run_failed(
+            run, message="left running by a `warehouse refresh` that was killed; marked failed by the next refresh"
+        )
     return len(runs)
 
 
@@ -295,14 +315,25 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
         loadmod.retire_document(db, gone, "no longer in the sources folder")
         log(f"retired: {gone} is no longer in the sources folder: its rows leave the marts at this publish")
     for name, first in plan.duplicates.items():
-        out.append(DocumentRun(name, "", "duplicate", f"the same content as {first}: loaded once, as {first} "
-                                                     "(remove one of the two files)", 0.0))
+        out.append(
+            DocumentRun(
+                name,
+                "",
+                "duplicate",
+                f"the same content as {first}: loaded once, as {first} (remove one of the two files)",
+                0.0,
+            )
+        )
         log(f"[-] {name}: duplicate of {first}: not loaded (remove one of the two files)")
     unchanged = [f for f in plan.load if f not in plan.changed]
-    out += [DocumentRun(f.name, "", "unchanged", "same sha256 as the published load: not extracted again", 0.0)
-            for f in unchanged]
+    out += [
+        DocumentRun(f.name, "", "unchanged", "same sha256 as the published load: not extracted again", 0.0)
+        for f in unchanged
+    ]
     if unchanged:
-        names = ", ".join(f.name for f in unchanged[:10]) + (f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else "")
+        names = ", ".join(f.name for f in unchanged[:10]) + (
+            f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else ""
+        )
         log(f"unchanged: {names} (the same sha256 as their published load: not extracted again)")
     if plan.changed:
         out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
@@ -320,21 +351,25 @@ def _published_state(db: Path) -> tuple[dict[str, str], dict[str, str]]:
         return {}, {}
     con = loadmod.connect(db)
     try:
-        return (dict(con.execute("select file, sha256 from raw.documents").fetchall()),
-                loadmod.published_hashes(con))
+        return (dict(con.execute("select file, sha256 from raw.documents").fetchall()), loadmod.published_hashes(con))
     finally:
         con.close()
 
 
 def refresh_run_config(files: list[str], accept_shrink: set[str], workers: int = 0, chunks: int = 1) -> dict:
     """The run config of job refresh_documents for these documents."""
-    return {"ops": {"plan_documents": {"config": {"files": list(files), "workers": workers, "chunks": chunks}},
-                    "validate_documents": {"config": {"accept_shrink": sorted(accept_shrink)}}},
-            "loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    return {
+        "ops": {
+            "plan_documents": {"config": {"files": list(files), "workers": workers, "chunks": chunks}},
+            "validate_documents": {"config": {"accept_shrink": sorted(accept_shrink)}},
+        },
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+    }
 
 
-def _run_documents(sources: Path, warehouse: Path, changed: list[Path], accept_shrink: set[str], log,
-                   progress) -> list[DocumentRun]:
+def _run_documents(
+    sources: Path, warehouse: Path, changed: list[Path], accept_shrink: set[str], log, progress
+) -> list[DocumentRun]:
     """One run of refresh_documents for every changed document; a line per document."""
     home = prepare_environment(sources, warehouse)
     from .defs.documents import document_definitions
@@ -347,8 +382,11 @@ def _run_documents(sources: Path, warehouse: Path, changed: list[Path], accept_s
     start = time.perf_counter()
     with progress(f"{len(changed)} document(s): extract, load, validate, publish", 1, 1):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=_RUN_OPTIONS["tags"],
-            run_config=refresh_run_config([f.name for f in changed], accept_shrink))
+            instance=instance,
+            raise_on_error=False,
+            tags=_RUN_OPTIONS["tags"],
+            run_config=refresh_run_config([f.name for f in changed], accept_shrink),
+        )
     seconds = time.perf_counter() - start
     outcomes = _document_outcomes(result, settings.database_path(Path(warehouse).resolve()))
     if not result.success and not outcomes:

@@ -3,6 +3,7 @@
 Plotly charts in one page, ``index.html``, with ``plotly.min.js`` beside it (taken from the
 plotly package): static files that open from disk, no server and no network needed.
 """
+
 from __future__ import annotations
 
 import html
@@ -76,8 +77,10 @@ NORDJYLLAND = "Region Nordjylland"
 
 def _table_html(df) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row)
-                   + "</tr>" for row in df.itertuples(index=False))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
     return f'<table class="findings"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
@@ -94,57 +97,127 @@ def _charts(per_patient, regions, spending, udvikling, budget, afstemning):
     """The report's charts, in the page's order: (section id, heading, figure)."""
     kommuner = sorted(per_patient["kommune"].unique())
     colours = {k: PALETTE[n % len(PALETTE)] for n, k in enumerate(kommuner)}
-    kommune = _facets(px.line(
-        per_patient, x="year", y="udgift_pr_patient_kr", color="kommune", color_discrete_map=colours,
-        facet_col="speciale", facet_col_wrap=2, facet_col_spacing=0.08, facet_row_spacing=0.12,
-        markers=True, height=780,
-        labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", "kommune": "Kommune"}))
+    kommune = _facets(
+        px.line(
+            per_patient,
+            x="year",
+            y="udgift_pr_patient_kr",
+            color="kommune",
+            color_discrete_map=colours,
+            facet_col="speciale",
+            facet_col_wrap=2,
+            facet_col_spacing=0.08,
+            facet_row_spacing=0.12,
+            markers=True,
+            height=780,
+            labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", "kommune": "Kommune"},
+        )
+    )
     others = [g for g in regions["geografi"].unique() if g != NORDJYLLAND]
-    region_colours = {NORDJYLLAND: "#111111", "Danmark": "#888888",
-                      **{g: PALETTE[12 + n] for n, g in enumerate(g for g in others if g != "Danmark")}}
-    region = _facets(px.line(
-        regions, x="year", y="udgift_pr_patient_kr", color="geografi", color_discrete_map=region_colours,
-        facet_col="speciale", facet_col_wrap=2, facet_col_spacing=0.08, facet_row_spacing=0.12,
-        markers=True, height=780,
-        labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", "geografi": ""}))
-    region.for_each_trace(lambda t: t.update(line={"width": 4}) if t.name == NORDJYLLAND
-                          else t.update(line={"dash": "dash"}) if t.name == "Danmark" else None)
-    total = px.bar(spending, x="year", y="udgift_mio_kr", color="speciale", height=480,
-                   labels={"year": "År", "udgift_mio_kr": "mio. kr.", "speciale": "Speciale"})
+    region_colours = {
+        NORDJYLLAND: "#111111",
+        "Danmark": "#888888",
+        **{g: PALETTE[12 + n] for n, g in enumerate(g for g in others if g != "Danmark")},
+    }
+    region = _facets(
+        px.line(
+            regions,
+            x="year",
+            y="udgift_pr_patient_kr",
+            color="geografi",
+            color_discrete_map=region_colours,
+            facet_col="speciale",
+            facet_col_wrap=2,
+            facet_col_spacing=0.08,
+            facet_row_spacing=0.12,
+            markers=True,
+            height=780,
+            labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", "geografi": ""},
+        )
+    )
+    region.for_each_trace(
+        lambda t: (
+            t.update(line={"width": 4})
+            if t.name == NORDJYLLAND
+            else t.update(line={"dash": "dash"})
+            if t.name == "Danmark"
+            else None
+        )
+    )
+    total = px.bar(
+        spending,
+        x="year",
+        y="udgift_mio_kr",
+        color="speciale",
+        height=480,
+        labels={"year": "År", "udgift_mio_kr": "mio. kr.", "speciale": "Speciale"},
+    )
     total.update_xaxes(dtick=1)
     total.update_traces(hovertemplate="%{x}: %{y:.1f} mio. kr.")
-    development = _facets(px.bar(
-        udvikling, x="kommune", y="udvikling_pct", color="maal", barmode="group",
-        facet_col="speciale", facet_col_wrap=2, facet_col_spacing=0.08, facet_row_spacing=0.2, height=820,
-        hover_data=["trykt_pct", "from_year", "to_year"],
-        labels={"udvikling_pct": "udvikling (%)", "maal": "Mål", "kommune": ""}))
+    development = _facets(
+        px.bar(
+            udvikling,
+            x="kommune",
+            y="udvikling_pct",
+            color="maal",
+            barmode="group",
+            facet_col="speciale",
+            facet_col_wrap=2,
+            facet_col_spacing=0.08,
+            facet_row_spacing=0.2,
+            height=820,
+            hover_data=["trykt_pct", "from_year", "to_year"],
+            labels={"udvikling_pct": "udvikling (%)", "maal": "Mål", "kommune": ""},
+        )
+    )
     development.update_xaxes(dtick=None, tickangle=-45)
     budget_chart = px.bar(
-        budget.assign(spaend=budget["max_mio_kr"] - budget["min_mio_kr"], ingen=0.0), x="min_mio_kr",
-        y="forslag", color="omraade", orientation="h", error_x="spaend", error_x_minus="ingen", height=max(400, 22 * len(budget) + 160),
-        labels={"min_mio_kr": "mio. kr. i 2026 (minimum; linjen viser op til maksimum)", "forslag": "",
-                "omraade": "Område"})
+        budget.assign(spaend=budget["max_mio_kr"] - budget["min_mio_kr"], ingen=0.0),
+        x="min_mio_kr",
+        y="forslag",
+        color="omraade",
+        orientation="h",
+        error_x="spaend",
+        error_x_minus="ingen",
+        height=max(400, 22 * len(budget) + 160),
+        labels={
+            "min_mio_kr": "mio. kr. i 2026 (minimum; linjen viser op til maksimum)",
+            "forslag": "",
+            "omraade": "Område",
+        },
+    )
     budget_chart.update_yaxes(autorange="reversed")
     budget_chart.update_layout(legend={"orientation": "h", "y": -0.08})
     table = ("Tabel " + afstemning["table_number"].fillna("").astype(str)).where(
-        afstemning["table_number"].notna(), "linje " + afstemning["source_line"].astype(str))
-    afstemning["finding"] = (afstemning["document_file"].str[:3] + " · " + table + " · "
-                             + afstemning["row_label"].astype(str).str[:40] + " · " + afstemning["column_label"].astype(str))
+        afstemning["table_number"].notna(), "linje " + afstemning["source_line"].astype(str)
+    )
+    afstemning["finding"] = (
+        afstemning["document_file"].str[:3]
+        + " · "
+        + table
+        + " · "
+        + afstemning["row_label"].astype(str).str[:40]
+        + " · "
+        + afstemning["column_label"].astype(str)
+    )
     afstemning["relative_pct"] = 100 * afstemning["difference"] / afstemning["recomputed_value"].abs()
-    findings = px.bar(afstemning, x="relative_pct", y="finding", color="kind", orientation="h",
-                      height=max(320, 40 * len(afstemning) + 160),
-                      hover_data=["verdict", "printed_raw", "recomputed_value", "tolerance", "source_line", "compared_with"],
-                      labels={"relative_pct": "trykt minus genberegnet eller anden tabel (%)", "finding": "",
-                              "kind": "Art"})
+    findings = px.bar(
+        afstemning,
+        x="relative_pct",
+        y="finding",
+        color="kind",
+        orientation="h",
+        height=max(320, 40 * len(afstemning) + 160),
+        hover_data=["verdict", "printed_raw", "recomputed_value", "tolerance", "source_line", "compared_with"],
+        labels={"relative_pct": "trykt minus genberegnet eller anden tabel (%)", "finding": "", "kind": "Art"},
+    )
     return [
         ("udgift-pr-patient", "Udgift pr. patient pr. kommune og speciale, 2019-2023", kommune),
         ("regioner", "Region Nordjylland mod de andre regioner og Danmark: udgift pr. patient", region),
         ("udgift-i-alt", "Region Nordjyllands udgift pr. speciale og år", total),
-        ("udvikling-19-23", "Udvikling 2019-2023 pr. kommune (genberegnet; den trykte værdi i hover)",
-         development),
+        ("udvikling-19-23", "Udvikling 2019-2023 pr. kommune (genberegnet; den trykte værdi i hover)", development),
         ("budget", "Budgetkataloget: forslagene i oversigten, 2026", budget_chart),
-        ("afstemning", f"Afstemning: {len(afstemning)} steder hvor dokumenterne er uenige med sig selv",
-         findings),
+        ("afstemning", f"Afstemning: {len(afstemning)} steder hvor dokumenterne er uenige med sig selv", findings),
     ]
 
 
@@ -153,8 +226,9 @@ def render_report(database: Path, out_dir: Path) -> Path:
     con = duckdb.connect(str(database), read_only=True)
     try:
         publish = con.execute("select publish_id, published_at, documents from meta.publish").fetchone()
-        frames = [con.execute(q).df() for q in (KOMMUNE_FIGURES, REGION_FIGURES, SPENDING, UDVIKLING, BUDGET,
-                                                AFSTEMNING)]
+        frames = [
+            con.execute(q).df() for q in (KOMMUNE_FIGURES, REGION_FIGURES, SPENDING, UDVIKLING, BUDGET, AFSTEMNING)
+        ]
     finally:
         con.close()
     afstemning = frames[-1]
@@ -163,8 +237,9 @@ def render_report(database: Path, out_dir: Path) -> Path:
     charts = _charts(*frames)
     figures = "\n".join(
         f'<section id="{name}"><h2>{html.escape(title)}</h2>'
-        f'{fig.to_html(full_html=False, include_plotlyjs=False, div_id=name + "-chart")}</section>'
-        for name, title, fig in charts)
+        f"{fig.to_html(full_html=False, include_plotlyjs=False, div_id=name + '-chart')}</section>"
+        for name, title, fig in charts
+    )
     contents = "".join(f'<li><a href="#{name}">{html.escape(title)}</a></li>' for name, title, _ in charts)
     page = f"""<!doctype html>
 <html lang="da">

@@ -1,4 +1,5 @@
 """Where the project's folders are: defaults, overridden by environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -55,8 +56,11 @@ def skipped_source_files(folder: Path) -> list[tuple[str, str]]:
     catalogue.csv, the folder's own list of titles."""
     if not Path(folder).is_dir():
         return []
-    return sorted((f.name, reason) for f in Path(folder).iterdir()
-                  if f.name != "catalogue.csv" and (reason := _skip_reason(f)) is not None)
+    return sorted(
+        (f.name, reason)
+        for f in Path(folder).iterdir()
+        if f.name != "catalogue.csv" and (reason := _skip_reason(f)) is not None
+    )
 
 
 DBT_DIR = PROJECT_ROOT / "dbt_project"

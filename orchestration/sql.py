@@ -10,6 +10,7 @@ a history kept between sessions and completion of table and column names (Python
 ``readline``); ``.tables`` (or ``show tables``) lists every table and view with its
 description, ``.help`` lists the commands.
 """
+
 from __future__ import annotations
 
 import csv
@@ -100,11 +101,14 @@ def run_query(con: duckdb.DuckDBPyConnection, query: str) -> tuple[list[str], li
     except duckdb.Error as exc:
         message = str(exc).strip()
         if "read-only" in message or "read only" in message:
-            raise SqlError("the published warehouse is read-only: statements that write are refused "
-                           f"({message.splitlines()[0]})") from exc
+            raise SqlError(
+                f"the published warehouse is read-only: statements that write are refused ({message.splitlines()[0]})"
+            ) from exc
         if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
-            raise SqlError("the published warehouse reads its own tables only: no files, no ATTACH, "
-                           f"no settings ({message.splitlines()[0]})") from exc
+            raise SqlError(
+                "the published warehouse reads its own tables only: no files, no ATTACH, "
+                f"no settings ({message.splitlines()[0]})"
+            ) from exc
         if isinstance(exc, duckdb.InterruptException):
             raise Interrupted("interrupted (Ctrl-C): the statement was cancelled") from exc
         raise SqlError(message) from exc
@@ -158,13 +162,42 @@ def history_path() -> Path:
 class _Completer:
     """Completes SQL keywords, schema.table names and column names (readline)."""
 
-    KEYWORDS = ["select", "from", "where", "group by", "order by", "limit", "join", "left join", "on",
-                "and", "or", "not", "as", "distinct", "count(*)", "sum(", "avg(", "having", "describe",
-                "with", "union all", "case", "when", "then", "else", "end", "is null", "is not null"]
+    KEYWORDS = [
+        "select",
+        "from",
+        "where",
+        "group by",
+        "order by",
+        "limit",
+        "join",
+        "left join",
+        "on",
+        "and",
+        "or",
+        "not",
+        "as",
+        "distinct",
+        "count(*)",
+        "sum(",
+        "avg(",
+        "having",
+        "describe",
+        "with",
+        "union all",
+        "case",
+        "when",
+        "then",
+        "else",
+        "end",
+        "is null",
+        "is not null",
+    ]
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        names = con.execute("select table_schema || '.' || table_name from information_schema.tables "
-                            "where table_schema not in ('information_schema', 'pg_catalog')").fetchall()
+        names = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema not in ('information_schema', 'pg_catalog')"
+        ).fetchall()
         columns = con.execute("select distinct column_name from information_schema.columns").fetchall()
         self.words = sorted({*self.KEYWORDS, ".tables", ".help", *(n for (n,) in names), *(c for (c,) in columns)})
         self.matches: list[str] = []
@@ -207,8 +240,7 @@ def interactive(con: duckdb.DuckDBPyConnection, fmt: str, stdin=sys.stdin, out=s
     tty = stdin.isatty() and out.isatty()
     save_history = _line_editing(con) if tty else (lambda: None)
     if tty:
-        out.write("Published warehouse, read-only. .tables lists the tables, .help the commands, "
-                  "\\q quits.\n")
+        out.write("Published warehouse, read-only. .tables lists the tables, .help the commands, \\q quits.\n")
     buf: list[str] = []
     errors = 0
     try:

@@ -13,6 +13,7 @@ A refresh of N changed documents runs in two stages:
 
 ``prepare_loads`` runs stage 1 in a pool of local processes.
 """
+
 from __future__ import annotations
 
 import errno
@@ -36,6 +37,7 @@ from .extract import extract_document
 @dataclass
 class PreparedLoad:
     """One document extracted and written as Parquet, ready for the writer."""
+
     file: str
     sha256: str
     size_bytes: int
@@ -76,8 +78,16 @@ def prepare_load(path: Path, folder: Path) -> PreparedLoad:
     try:
         result = extract_document(path)
         if result.error is not None:
-            return PreparedLoad(path.name, sha, len(data), load_id, started_at, None,
-                                seconds=time.perf_counter() - started, error=str(result.error))
+            return PreparedLoad(
+                path.name,
+                sha,
+                len(data),
+                load_id,
+                started_at,
+                None,
+                seconds=time.perf_counter() - started,
+                error=str(result.error),
+            )
         out = Path(folder) / load_id
         out.mkdir(parents=True, exist_ok=True)
         con = _memory_db()
@@ -92,12 +102,29 @@ def prepare_load(path: Path, folder: Path) -> PreparedLoad:
         if _disk_full(exc):
             raise
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return PreparedLoad(path.name, sha, len(data), load_id, started_at, None,
-                            seconds=time.perf_counter() - started,
-                            error=f"{path.name}: not read, an error in the extractor or loader: "
-                                  f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})")
-    return PreparedLoad(path.name, sha, len(data), load_id, started_at, str(out), len(result.tables),
-                        len(result.cells), len(result.problems), time.perf_counter() - started)
+        return PreparedLoad(
+            path.name,
+            sha,
+            len(data),
+            load_id,
+            started_at,
+            None,
+            seconds=time.perf_counter() - started,
+            error=f"{path.name}: not read, an error in the extractor or loader: "
+            f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+        )
+    return PreparedLoad(
+        path.name,
+        sha,
+        len(data),
+        load_id,
+        started_at,
+        str(out),
+        len(result.tables),
+        len(result.cells),
+        len(result.problems),
+        time.perf_counter() - started,
+    )
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -135,6 +162,7 @@ def _sql_text(text: str) -> str:
 @dataclass
 class Written:
     """What the writer did with one prepared document."""
+
     file: str
     load_id: str
     status: str  # staged | failed
@@ -157,15 +185,31 @@ def write_loads(db_path: Path, prepared: list[PreparedLoad], run_id: str | None 
         try:
             files = [p.file for p in prepared]
             for table in loadmod.DATA_TABLES:
-                con.execute(f"delete from {table} where file in (select unnest(?)) and load_id not in "
-                            "(select load_id from raw.documents)", [files])
+                con.execute(
+                    f"delete from {table} where file in (select unnest(?)) and load_id not in "
+                    "(select load_id from raw.documents)",
+                    [files],
+                )
             finished = loadmod.now()
-            rows = [(p.load_id, p.file, p.sha256, p.size_bytes, "failed" if p.error else "staged",
-                     None if p.error else p.tables, None if p.error else p.cells,
-                     None if p.error else p.problems, loadmod.EXTRACTOR_VERSION, run_id, p.started_at,
-                     None if p.error else finished, finished if p.error else None,
-                     f"{p.error} (load {p.load_id} failed; the published rows are unchanged)" if p.error else None)
-                    for p in prepared]
+            rows = [
+                (
+                    p.load_id,
+                    p.file,
+                    p.sha256,
+                    p.size_bytes,
+                    "failed" if p.error else "staged",
+                    None if p.error else p.tables,
+                    None if p.error else p.cells,
+                    None if p.error else p.problems,
+                    loadmod.EXTRACTOR_VERSION,
+                    run_id,
+                    p.started_at,
+                    None if p.error else finished,
+                    finished if p.error else None,
+                    f"{p.error} (load {p.load_id} failed; the published rows are unchanged)" if p.error else None,
+                )
+                for p in prepared
+            ]
             con.executemany("insert into raw.loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             for name in _data_table_names():
                 if good:
@@ -179,5 +223,7 @@ def write_loads(db_path: Path, prepared: list[PreparedLoad], run_id: str | None 
         con.close()
     for p in good:
         shutil.rmtree(p.folder, ignore_errors=True)
-    return [Written(p.file, p.load_id, "failed" if p.error else "staged", p.tables, p.cells, p.problems,
-                    rows[i][-1]) for i, p in enumerate(prepared)]
+    return [
+        Written(p.file, p.load_id, "failed" if p.error else "staged", p.tables, p.cells, p.problems, rows[i][-1])
+        for i, p in enumerate(prepared)
+    ]

@@ -7,6 +7,7 @@ latest load attempt and its outcome, and whether the document is *quarantined*: 
 load was rejected by a blocking check or failed, so readers still see an older load (or
 nothing). Then the published copy readers open (publish id, when, documents).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -84,8 +85,7 @@ order by 1
 """
 
 
-def document_status(warehouse: Path | None = None, sources: Path | None = None
-                    ) -> tuple[list[DocumentStatus], str]:
+def document_status(warehouse: Path | None = None, sources: Path | None = None) -> tuple[list[DocumentStatus], str]:
     """Every document's status and where it was read from (the build file, or the published
     copy while a refresh holds the build file)."""
     warehouse = Path(warehouse or settings.warehouse_dir())
@@ -107,11 +107,24 @@ def document_status(warehouse: Path | None = None, sources: Path | None = None
     out = []
     for file, sha, load, at, cells, problems, last, status, last_at, message in rows:
         path = files.pop(file, None)
-        out.append(DocumentStatus(file, path is not None, file_sha256(path) if path else None, sha, load,
-                                  at, cells, problems, last, status, last_at, message))
+        out.append(
+            DocumentStatus(
+                file,
+                path is not None,
+                file_sha256(path) if path else None,
+                sha,
+                load,
+                at,
+                cells,
+                problems,
+                last,
+                status,
+                last_at,
+                message,
+            )
+        )
     for file, path in files.items():
-        out.append(DocumentStatus(file, True, file_sha256(path), None, None, None, None, None,
-                                  None, None, None, None))
+        out.append(DocumentStatus(file, True, file_sha256(path), None, None, None, None, None, None, None, None, None))
     return sorted(out, key=lambda d: d.file), str(where)
 
 
@@ -129,20 +142,32 @@ def render_status(docs: list[DocumentStatus], read_from: str, publish: PublishSt
     from .sql import format_table
 
     columns = ["document", "sha256", "state", "published", "cells", "problems", "last attempt", "outcome"]
-    rows = [(d.file, (d.file_sha256 or d.published_sha256 or "")[:12], d.state, _when(d.published_at),
-             "-" if d.cells is None else d.cells, "-" if d.problems is None else d.problems,
-             _when(d.last_at), d.last_status or "-")
-            for d in docs]
+    rows = [
+        (
+            d.file,
+            (d.file_sha256 or d.published_sha256 or "")[:12],
+            d.state,
+            _when(d.published_at),
+            "-" if d.cells is None else d.cells,
+            "-" if d.problems is None else d.problems,
+            _when(d.last_at),
+            d.last_status or "-",
+        )
+        for d in docs
+    ]
     lines = [format_table(columns, rows).rstrip("\n")]
     for d in docs:
         if d.quarantined:
-            lines.append(f"quarantined: {d.file}: latest load {d.last_status} at {_when(d.last_at)}"
-                         f" ({(d.last_message or 'see its run in the Dagster UI')[:200]}); readers see "
-                         + (f"the load of {_when(d.published_at)}" if d.published_load else "nothing of it"))
+            lines.append(
+                f"quarantined: {d.file}: latest load {d.last_status} at {_when(d.last_at)}"
+                f" ({(d.last_message or 'see its run in the Dagster UI')[:200]}); readers see "
+                + (f"the load of {_when(d.published_at)}" if d.published_load else "nothing of it")
+            )
     lines.append(f"(read from {read_from})")
     if publish is None:
         lines.append("published copy: none, or it cannot be read (`warehouse refresh` publishes it)")
     else:
-        lines.append(f"published copy: {publish.publish_id}, {_when(publish.published_at)}, "
-                     f"{publish.documents} documents")
+        lines.append(
+            f"published copy: {publish.publish_id}, {_when(publish.published_at)}, {publish.documents} documents"
+        )
     return "\n".join(lines) + "\n"

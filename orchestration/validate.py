@@ -6,6 +6,7 @@ failure that names no file counts against every document). ``load_not_shrunk`` c
 load with the document's published one. A load that fails a blocking check is rejected; the
 others go on to be published: a bad document quarantines only itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,14 +28,17 @@ GX_CHECKS = {
     "gx_complete": "raw_completeness",
 }
 SHRINK_CHECK = "load_not_shrunk"
-SHRINK_DESCRIPTION = ("A new load of a published document has every table and every row of the load it "
-                      "replaces (a cut-off or half-copied file is blocked); `warehouse refresh --accept-shrink "
-                      "FILE` accepts a loss that is meant.")
+SHRINK_DESCRIPTION = (
+    "A new load of a published document has every table and every row of the load it "
+    "replaces (a cut-off or half-copied file is blocked); `warehouse refresh --accept-shrink "
+    "FILE` accepts a loss that is meant."
+)
 
 
 @dataclass
 class CheckOutcome:
     """One check of one document's load."""
+
     check: str
     file: str
     load_id: str
@@ -53,10 +57,13 @@ def check_frames(db: Path, load_ids: list[str], expectations: Path) -> dict[str,
     con = loadmod.connect(db)  # the same configuration as the writer's (DuckDB asks it in one process)
     try:
         ids = _in_list(load_ids)
-        cells = con.execute(f"select * from raw.cells where load_id in ({ids}) "
-                            "order by load_id, table_id, row_index, col_index").df()
-        totals = con.execute(f"select * exclude (load_id) from raw.totals where load_id in ({ids}) "
-                             "order by load_id, table_id, line, column_label").df()
+        cells = con.execute(
+            f"select * from raw.cells where load_id in ({ids}) order by load_id, table_id, row_index, col_index"
+        ).df()
+        totals = con.execute(
+            f"select * exclude (load_id) from raw.totals where load_id in ({ids}) "
+            "order by load_id, table_id, line, column_label"
+        ).df()
     finally:
         con.close()
     frame = checks.cells_frame(cells)
@@ -65,12 +72,19 @@ def check_frames(db: Path, load_ids: list[str], expectations: Path) -> dict[str,
         "totals": totals,
         "udvikling": checks.udvikling_frame(frame.copy()),
         "completeness": checks.completeness_frame(
-            frame.copy(), checks.load_known_gaps(Path(expectations) / "known_gaps.json")),
+            frame.copy(), checks.load_known_gaps(Path(expectations) / "known_gaps.json")
+        ),
     }
 
 
-def run_checks(db: Path, loads: dict[str, str], validator, expectations: Path,
-               accept_shrink: set[str] = frozenset(), run_name: str = "refresh") -> list[CheckOutcome]:
+def run_checks(
+    db: Path,
+    loads: dict[str, str],
+    validator,
+    expectations: Path,
+    accept_shrink: set[str] = frozenset(),
+    run_name: str = "refresh",
+) -> list[CheckOutcome]:
     """Every check of every load (``loads``: load id -> file); rejects each load that fails
     a blocking check (with the reasons), and records an accepted shrink on the load."""
     if not loads:
@@ -82,12 +96,25 @@ def run_checks(db: Path, loads: dict[str, str], validator, expectations: Path,
         outcome = validator.validate(suite, frames[kind], run_name=run_name)
         for load_id, file in loads.items():
             mine = outcome.for_file(file)
-            outcomes.append(CheckOutcome(
-                check, file, load_id, mine.success, mine.blocking,
-                f"{file} (load {load_id}): {mine.summary()}",
-                {"suite": suite, "load_id": load_id, "rows_checked": mine.rows_checked,
-                 "expectations": mine.evaluated, "failed_expectations": mine.failed_expectations,
-                 "failures": "\n".join(mine.failures) or "none", "data_docs": mine.data_docs or ""}))
+            outcomes.append(
+                CheckOutcome(
+                    check,
+                    file,
+                    load_id,
+                    mine.success,
+                    mine.blocking,
+                    f"{file} (load {load_id}): {mine.summary()}",
+                    {
+                        "suite": suite,
+                        "load_id": load_id,
+                        "rows_checked": mine.rows_checked,
+                        "expectations": mine.evaluated,
+                        "failed_expectations": mine.failed_expectations,
+                        "failures": "\n".join(mine.failures) or "none",
+                        "data_docs": mine.data_docs or "",
+                    },
+                )
+            )
     outcomes += _shrink_checks(db, loads, accept_shrink)
     rejected: dict[str, list[str]] = {}
     for o in outcomes:
@@ -104,16 +131,27 @@ def _shrink_checks(db: Path, loads: dict[str, str], accept_shrink: set[str]) -> 
         for load_id, file in loads.items():
             findings = loadmod.shrinkage_in(con, load_id)
             if not findings:
-                out.append(CheckOutcome(SHRINK_CHECK, file, load_id, True, True,
-                                        f"{file}: nothing of the published load is missing"))
+                out.append(
+                    CheckOutcome(
+                        SHRINK_CHECK, file, load_id, True, True, f"{file}: nothing of the published load is missing"
+                    )
+                )
                 continue
             text = f"{file} lacks what its published load has: " + "; ".join(findings)
             accepted = file in accept_shrink
             if accepted:
                 loadmod.accept_shrink(con, load_id, findings)
-            out.append(CheckOutcome(SHRINK_CHECK, file, load_id, accepted, True,
-                                    f"accepted with --accept-shrink: {text}" if accepted else text,
-                                    {"accepted": accepted, "losses": len(findings) - 1}))
+            out.append(
+                CheckOutcome(
+                    SHRINK_CHECK,
+                    file,
+                    load_id,
+                    accepted,
+                    True,
+                    f"accepted with --accept-shrink: {text}" if accepted else text,
+                    {"accepted": accepted, "losses": len(findings) - 1},
+                )
+            )
     finally:
         con.close()
     return out

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: end to end (a refresh in a new process, dagster dev, a browser); "
-                                       "`./dev test -m \"not slow\"` runs the rest")
+    config.addinivalue_line(
+        "markers",
+        "slow: end to end (a refresh in a new process, dagster dev, a browser); "
+        '`./dev test -m "not slow"` runs the rest',
+    )
+
+
 SOURCES = ROOT / "sources"
 KKR = "003_8f7892940b0a4590.txt"
 BUDGET = "001_c6a00e9dc1fa19c5.txt"
@@ -46,8 +51,11 @@ class Doc:
 
 def cell(table, row: str, column: str):
     """The one cell of ``table`` whose row label (or geo code) and column label match."""
-    hits = [c for c in table.cells
-            if (c.row_label == row or c.geo_code == row) and (c.column_label == column or str(c.year) == column)]
+    hits = [
+        c
+        for c in table.cells
+        if (c.row_label == row or c.geo_code == row) and (c.column_label == column or str(c.year) == column)
+    ]
     assert len(hits) == 1, f"Tabel {table.table}: {len(hits)} cells for row {row!r}, column {column!r}"
     return hits[0]
 
@@ -127,14 +135,19 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 def clean_env() -> dict[str, str]:
     """The environment without the project's folder overrides, as a user's shell has it."""
-    return {k: v for k, v in os.environ.items()
-            if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
+    return {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "WAREHOUSE_DIR", "WAREHOUSE_SOURCES")}
 
 
 def warehouse_cli(*args: str, **kw) -> subprocess.CompletedProcess:
     """`warehouse ARGS` in a new process, from the project root."""
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], cwd=ROOT, env=clean_env(),
-                          capture_output=True, text=True, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        **kw,
+    )
 
 
 def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:

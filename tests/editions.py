@@ -8,6 +8,7 @@ figures, except the ones named in ``revisions``: those are what the new edition 
 Only cells move; labels, page furniture and the rest of the text stay as printed, so the
 new edition is laid out as the old one.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,15 +24,17 @@ _YEARS_RE = re.compile(r"\b(?:(?P<a>(?:20)?(?:19|2[0-3]))-(?P<b>(?:20)?(?:19|2[0
 
 
 def _next(year: str) -> str:
-    return str(int(year) + 1).rjust(len(year), "0")[-len(year):]
+    return str(int(year) + 1).rjust(len(year), "0")[-len(year) :]
 
 
 def shift_header(text: str) -> str:
     """Years 2019-2023 and periods of them one year on: "fra 2019-23" -> "fra 2020-24"."""
+
     def sub(m: re.Match) -> str:
         if m.group("y"):
             return _next(m.group("y"))
         return f"{_next(m.group('a'))}-{_next(m.group('b'))}"
+
     return _YEARS_RE.sub(sub, text)
 
 
@@ -50,7 +53,7 @@ def danish(value: Decimal, decimals: int) -> str:
 def _with_unit(raw: str, number: str) -> str:
     """The raw text of a cell with its figure replaced: "1.043 kr." -> "1.050 kr."."""
     m = re.match(r"^[-\u2212\u2013]?[\d.,]+", raw)
-    return number + raw[m.end():] if m else number
+    return number + raw[m.end() :] if m else number
 
 
 def next_edition(path: Path, revisions: dict[tuple[str, str, int], str] | None = None) -> str:
@@ -99,8 +102,7 @@ def next_edition(path: Path, revisions: dict[tuple[str, str, int], str] | None =
             if udvikling is not None and udvikling.value is not None and v_from:
                 change = v_to - v_from if udvikling.unit == "procentpoint" else 100 * (v_to / v_from - 1)
                 new = _with_unit(udvikling.raw, danish(change, udvikling.decimals))
-                edits[udvikling.line - 1].append(
-                    (udvikling.col_start, udvikling.col_start + len(udvikling.raw), new))
+                edits[udvikling.line - 1].append((udvikling.col_start, udvikling.col_start + len(udvikling.raw), new))
     assert not revisions, f"revisions not found in the document: {sorted(revisions)}"
     for i in header_lines:
         lines[i] = shift_header(lines[i])

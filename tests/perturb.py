@@ -7,6 +7,7 @@ extraction of it (which lines hold each row's label and figures); each perturbat
 rewrites some rows in place, and ``compare`` checks a new extraction against the original:
 a cell may go missing only where its table reports a problem, and is never wrong.
 """
+
 from __future__ import annotations
 
 import random
@@ -25,11 +26,12 @@ NBSP = "\u00a0"
 @dataclass(eq=False)
 class Row:
     """One row of a table as printed: its label lines, the line of its figures, its cells."""
+
     table: str
-    label: str            # the row label as extracted (wrapped parts joined)
-    first: int            # 0-based line of the first label line
-    last: int             # 0-based line of the figures
-    raws: list[str]       # the figures as printed, in column order
+    label: str  # the row label as extracted (wrapped parts joined)
+    first: int  # 0-based line of the first label line
+    last: int  # 0-based line of the figures
+    raws: list[str]  # the figures as printed, in column order
     geo: str | None
     is_total: bool
 
@@ -37,7 +39,7 @@ class Row:
 @dataclass
 class TableLayout:
     number: str
-    header: list[str]     # the header lines to repeat after a page break (years line onward)
+    header: list[str]  # the header lines to repeat after a page break (years line onward)
     rows: list[Row] = field(default_factory=list)
 
 
@@ -71,8 +73,17 @@ class Layout:
             line = cells[0].line
             label_lines = [ln for ln in sorted(t.text_lines) if previous_end < ln <= line]
             first = min(label_lines or [line])
-            rows.append(Row(t.table, cells[0].row_label, first - 1, line - 1, [c.raw for c in cells],
-                            cells[0].geo_code, cells[0].is_total))
+            rows.append(
+                Row(
+                    t.table,
+                    cells[0].row_label,
+                    first - 1,
+                    line - 1,
+                    [c.raw for c in cells],
+                    cells[0].geo_code,
+                    cells[0].is_total,
+                )
+            )
             previous_end = line
         years = [ln for ln in t.header_lines if is_year_run_header(self.lines[ln - 1].strip())]
         if not years:
@@ -106,7 +117,7 @@ def hyphenate_label(layout: Layout, table: TableLayout, rng: random.Random, page
         name = row.label
         if " " in name and rng.random() < 0.5:
             cut = name.index(" ")
-            head, tail = name[:cut], name[cut + 1:]
+            head, tail = name[:cut], name[cut + 1 :]
         else:
             cut = rng.randint(2, len(name) - 2)
             head, tail = name[:cut] + "-", name[cut:]
@@ -140,8 +151,9 @@ def _respace(raw: str, rng: random.Random) -> str:
 def unit_spacing(layout: Layout, table: TableLayout, rng: random.Random, page: int) -> dict:
     """A space before "%", or "kr." glued to its figure."""
     rows = [r for r in table.rows if r.first == r.last]
-    return {row: [row_line(row.label, [_respace(x, rng) for x in row.raws])]
-            for row in rng.sample(rows, min(4, len(rows)))}
+    return {
+        row: [row_line(row.label, [_respace(x, rng) for x in row.raws])] for row in rng.sample(rows, min(4, len(rows)))
+    }
 
 
 _GROUPED = re.compile(r"^(-?\d{1,3}(?:\.\d{3})+)(,\d+)?( kr\.)?$")
@@ -157,8 +169,11 @@ def _space_thousands(raw: str, sep: str) -> str:
 def spaced_thousands(layout: Layout, table: TableLayout, rng: random.Random, page: int) -> dict:
     """Thousands separated by spaces, or by non-breaking spaces, across the whole table."""
     sep = rng.choice([" ", NBSP])
-    return {row: [row_line(row.label, [_space_thousands(x, sep) for x in row.raws])]
-            for row in table.rows if row.first == row.last}
+    return {
+        row: [row_line(row.label, [_space_thousands(x, sep) for x in row.raws])]
+        for row in table.rows
+        if row.first == row.last
+    }
 
 
 _GENITIVE = {"Vesthimmerlands": "Vesthimmerland", "Vesthimmerland": "Vesthimmerlands"}
@@ -175,7 +190,7 @@ def name_forms(layout: Layout, table: TableLayout, rng: random.Random, page: int
         if name in _GENITIVE:
             new = _GENITIVE[name]
         elif name.startswith("Region "):
-            new = name[len("Region "):]
+            new = name[len("Region ") :]
         else:
             new = f"{name} Kommune"
         out[row] = [row_line(new, row.raws)]
@@ -200,9 +215,14 @@ def reorder(layout: Layout, table: TableLayout, rng: random.Random, page: int) -
 
 
 PERTURBATIONS = {
-    "page_break": page_break, "hyphenated_label": hyphenate_label, "cells_continue": cells_continue,
-    "unit_spacing": unit_spacing, "spaced_thousands": spaced_thousands, "name_forms": name_forms,
-    "absent_or_dash": absent_or_dash, "row_order": reorder,
+    "page_break": page_break,
+    "hyphenated_label": hyphenate_label,
+    "cells_continue": cells_continue,
+    "unit_spacing": unit_spacing,
+    "spaced_thousands": spaced_thousands,
+    "name_forms": name_forms,
+    "absent_or_dash": absent_or_dash,
+    "row_order": reorder,
 }
 
 
@@ -210,7 +230,7 @@ def apply(layout: Layout, edits: dict) -> list[str]:
     """The document's lines with the rows replaced (bottom up, so line numbers hold)."""
     lines = list(layout.lines)
     for row in sorted(edits, key=lambda r: -r.first):
-        lines[row.first:row.last + 1] = edits[row]
+        lines[row.first : row.last + 1] = edits[row]
     return lines
 
 
@@ -247,8 +267,9 @@ def compare(original, perturbed, tables: set[str], dashed_rows: set[tuple] = fro
         for old, new in zip(before[key], cells):
             expected = None if (key[0], key[1]) in dashed_rows else old.value
             if new.value != expected or new.value_low != (None if expected is None else old.value_low):
-                errors.append(f"wrong {key}: {new.raw!r} read {new.value} (line {new.line}), "
-                              f"printed {old.raw!r} = {old.value}")
+                errors.append(
+                    f"wrong {key}: {new.raw!r} read {new.value} (line {new.line}), printed {old.raw!r} = {old.value}"
+                )
     for key in before.keys() - after.keys():
         if key[0] not in with_problems:
             errors.append(f"missing {key} without a problem in Tabel {key[0]}")

@@ -1,11 +1,11 @@
 """Every number of every document is accounted for: a cell, table text, prose, page furniture
 or a reported problem; and every block of lines with figures is a table or a problem."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
 from conftest import SOURCES
 
 from orchestration.cli import main
@@ -15,8 +15,10 @@ from orchestration.extract.model import ACCOUNTING_CATEGORIES, ProblemKind
 DOCUMENTS = sorted(SOURCES.glob("*.txt"))
 
 #: written here apart from the extractor's own: a figure as Danish documents print it
-FIGURE = re.compile(r"^[(\[\"”“']?[-−–]?\d[\d.,\u00a0]*(?:[-–/]\d[\d.,]*)*(?:%|kr\.?|mio\.|mia\.)?"
-                    r"[)\]\"”“']?\**[.,:;!?)]*$")
+FIGURE = re.compile(
+    r"^[(\[\"”“']?[-−–]?\d[\d.,\u00a0]*(?:[-–/]\d[\d.,]*)*(?:%|kr\.?|mio\.|mia\.)?"
+    r"[)\]\"”“']?\**[.,:;!?)]*$"
+)
 WORD = re.compile(r"[^ \t]+")
 
 
@@ -29,8 +31,9 @@ def results():
 def test_every_number_is_accounted_for(results, path):
     _, result = results[path.name]
     lines = path.read_text(encoding="utf-8").splitlines()
-    figures = [(n, m.start()) for n, line in enumerate(lines, 1)
-               for m in WORD.finditer(line) if FIGURE.match(m.group())]
+    figures = [
+        (n, m.start()) for n, line in enumerate(lines, 1) for m in WORD.finditer(line) if FIGURE.match(m.group())
+    ]
     accounting = result.accounting
     assert set(accounting.counts) == set(ACCOUNTING_CATEGORIES)
     assert accounting.total == len(figures)
@@ -76,8 +79,9 @@ def test_every_block_of_figures_is_a_table_or_a_problem(results, path):
         if len(current) >= 2:
             blocks.append(current)
         current = []
-    lost = [(n, lines[n - 1].strip()[:60]) for block in blocks for n in block
-            if n not in in_tables and n not in reported]
+    lost = [
+        (n, lines[n - 1].strip()[:60]) for block in blocks for n in block if n not in in_tables and n not in reported
+    ]
     assert not lost, lost[:10]
 
 
@@ -93,12 +97,18 @@ def test_accounting_of_the_five_documents(results):
 def test_extract_prints_the_accounting_and_rejected_blocks(capsys):
     assert main(["extract", str(SOURCES / "001_c6a00e9dc1fa19c5.txt")]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"\d+ numbers: \d+ in cells, \d+ in table headers and labels, \d+ in prose, "
-                     r"\d+ page furniture, \d+ in reported problems, 0 unaccounted", out)
+    assert re.search(
+        r"\d+ numbers: \d+ in cells, \d+ in table headers and labels, \d+ in prose, "
+        r"\d+ page furniture, \d+ in reported problems, 0 unaccounted",
+        out,
+    )
     # every table found, and every block of figures not read, with its line and reason
     assert "L7621   block      partial" in out
-    assert re.search(r"! figures_outside_table: 001_c6a00e9dc1fa19c5.txt:7424-7430: figures outside "
-                     r"any table", out)
+    assert re.search(
+        r"! figures_outside_table: 001_c6a00e9dc1fa19c5.txt:7424-7430: figures outside "
+        r"any table",
+        out,
+    )
     assert "! ambiguous_row: 001_c6a00e9dc1fa19c5.txt:7724 [Tabel 2 Regional Udvikling]" in out
 
 

@@ -1,4 +1,6 @@
-"""The sensors and the daily schedule: evaluated against a real Dagster instance, and the\nsensors end to end under `dagster dev`."""
+"""The sensors and the daily schedule: evaluated against a real Dagster instance, and the
+sensors end to end under `dagster dev`."""
+
 from __future__ import annotations
 
 import os
@@ -7,13 +9,13 @@ import signal
 import socket
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import duckdb
 import pytest
-
 from conftest import REGIONER_DR, ROOT, SLIDES, SOURCES, clean_env, refreshed_copy
+
 from orchestration import load as L
 from orchestration.definitions import defs
 from orchestration.defs.automation import daily_refresh, marts_sensor, sources_sensor
@@ -54,8 +56,7 @@ def test_sensor_requests_one_run_for_the_new_and_changed_documents(tmp_path, mon
         quiet = sources_sensor(dg.build_sensor_context(instance=instance))
         assert isinstance(quiet, dg.SkipReason) and "none new or changed" in quiet.skip_message
         # a changed file is requested again, keyed by its new content
-        (src / REGIONER_DR).write_text((src / REGIONER_DR).read_text(encoding="utf-8") + "\nTillæg\n",
-                                       encoding="utf-8")
+        (src / REGIONER_DR).write_text((src / REGIONER_DR).read_text(encoding="utf-8") + "\nTillæg\n", encoding="utf-8")
         # just written: it may still be being copied, so it waits a tick
         settling = sources_sensor(dg.build_sensor_context(instance=instance))
         assert isinstance(settling, dg.SkipReason)
@@ -73,9 +74,10 @@ def test_daily_schedule_is_off_by_default_and_covers_every_document():
     assert daily_refresh.cron_schedule == "0 6 * * *"
     assert sources_sensor.default_status == dg.DefaultSensorStatus.RUNNING
     with dg.instance_for_test() as instance:
-        tick = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
-        ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick,
-                                        repository_def=defs.get_repository_def())
+        tick = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
+        ctx = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+        )
         (request,) = daily_refresh.evaluate_tick(ctx).run_requests
         assert _files(request) == []  # every document of sources/; the run skips unchanged ones by hash
         assert request.run_key == "daily@2026-11-24T06:00:00+00:00"
@@ -100,12 +102,21 @@ def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refresh
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**clean_env(), "DAGSTER_HOME": str(warehouse / "dagster"),
-           "WAREHOUSE_SOURCES": str(sources), "WAREHOUSE_DIR": str(warehouse)}
+    env = {
+        **clean_env(),
+        "DAGSTER_HOME": str(warehouse / "dagster"),
+        "WAREHOUSE_SOURCES": str(sources),
+        "WAREHOUSE_DIR": str(warehouse),
+    }
     log = open(warehouse / "dagster-dev.log", "w")
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/dagster"), "dev", "-m", "orchestration.definitions",
-                             "-p", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/dagster"), "dev", "-m", "orchestration.definitions", "-p", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 300
         after = before
@@ -137,8 +148,9 @@ def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refresh
     # the new published copy holds the changed document's new load
     con = L.connect(warehouse / "published.duckdb", read_only=True)
     try:
-        sha = con.execute("select l.sha256 from raw.documents d join raw.loads l using (load_id) "
-                          "where d.file = ?", [PROSE_DOC]).fetchone()[0]
+        sha = con.execute(
+            "select l.sha256 from raw.documents d join raw.loads l using (load_id) where d.file = ?", [PROSE_DOC]
+        ).fetchone()[0]
     finally:
         con.close()
     assert sha == L.file_sha256(doc)
@@ -155,26 +167,33 @@ def test_daily_schedule_leads_to_a_publish(refreshed, monkeypatch):
     doc.write_text(doc.read_text(encoding="utf-8") + "\nTilføjet før kl. 6\n", encoding="utf-8")
     before = current_publish_id(warehouse)
     instance = dg.DagsterInstance.from_config(str(warehouse / "dagster"))
-    tick = datetime(2026, 11, 24, 5, 0, tzinfo=timezone.utc)
-    ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick,
-                                    repository_def=defs.get_repository_def())
+    tick = datetime(2026, 11, 24, 5, 0, tzinfo=UTC)
+    ctx = dg.build_schedule_context(
+        instance=instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+    )
     (request,) = daily_refresh.evaluate_tick(ctx).run_requests
-    config = {**request.run_config, "resources": {"warehouse": {"config": {
-        "sources": str(sources), "warehouse": str(warehouse)}}}}
+    config = {
+        **request.run_config,
+        "resources": {"warehouse": {"config": {"sources": str(sources), "warehouse": str(warehouse)}}},
+    }
     result = defs.resolve_job_def("refresh_documents").execute_in_process(
-        instance=instance, run_config=config, tags=request.tags, raise_on_error=False)
+        instance=instance, run_config=config, tags=request.tags, raise_on_error=False
+    )
     assert result.success
-    mats = {(e.asset_key.path[-1], e.partition) for e in result.all_events
-            if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION}
+    mats = {
+        (e.asset_key.path[-1], e.partition)
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+    }
     # only the changed document: the others' bytes equal their published loads'
     assert mats == {("staged_document", SLIDES), ("published_document", SLIDES)}
     sensor_ctx = dg.build_sensor_context(instance=instance, cursor=None, repository_def=defs.get_repository_def())
     request = marts_sensor(sensor_ctx)
     assert isinstance(request, dg.RunRequest), request
-    result = defs.resolve_job_def("transform").execute_in_process(instance=instance, tags=request.tags,
-                                                                  raise_on_error=False)
+    result = defs.resolve_job_def("transform").execute_in_process(
+        instance=instance, tags=request.tags, raise_on_error=False
+    )
     assert result.success
     assert current_publish_id(warehouse) != before
     # a second tick of the sensor has nothing to do
-    assert isinstance(marts_sensor(dg.build_sensor_context(instance=instance, cursor=sensor_ctx.cursor)),
-                      dg.SkipReason)
+    assert isinstance(marts_sensor(dg.build_sensor_context(instance=instance, cursor=sensor_ctx.cursor)), dg.SkipReason)

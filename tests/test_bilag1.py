@@ -1,7 +1,6 @@
 """The practice plan's Bilag 1 (Tabel 18-57 of the KKR file): the core data, cell-exact."""
 
 import pytest
-
 from conftest import BILAG1, D, cell
 
 KOMMUNE_CODES = {"810", "813", "860", "849", "825", "846", "773", "840", "787", "820", "851"}
@@ -24,7 +23,8 @@ def test_every_table_with_a_text_layer_has_data(bilag, kkr):
         else:  # specialer 65 and 57: no row for Læsø, which the table reports
             assert bilag[n].status == "partial", n
             assert [(p.kind.value, p.message) for p in bilag[n].problems] == [
-                ("missing_rows", "no row for Læsø (825): the table has 10 of the 11 kommuner")], n
+                ("missing_rows", "no row for Læsø (825): the table has 10 of the 11 kommuner")
+            ], n
 
 
 def test_shape_of_every_table(bilag):

@@ -2,6 +2,7 @@
 be. Each case asserts what the user gets: a reason in words that names the file, or the
 document read as it should be. A fuzz test feeds the extractor mutations of the real documents.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import KKR, ROOT, SOURCES, clean_env
+
 from orchestration import load as L
 from orchestration import settings
 from orchestration.extract import extract_document
@@ -43,8 +44,10 @@ def test_files_that_are_not_text_documents_are_refused_with_the_reason(tmp_path)
     cases = {
         "empty.txt": (b"  \n\n", "empty file: no text to extract"),
         "binary.txt": (b"\x00\x01\x02 not text" * 100, "binary file (NUL bytes): not a text document"),
-        "renamed.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-                        "a PDF file, not text: extract its text layer first"),
+        "renamed.txt": (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            "a PDF file, not text: extract its text layer first",
+        ),
     }
     for name, (data, reason) in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -69,7 +72,9 @@ def test_a_sources_folder_lists_what_it_skips_and_why(tmp_path):
 
 
 def test_a_catalogue_saved_by_a_spreadsheet_program_is_read(tmp_path):
-    rows = "file;title;publisher;date\r\n003_8f7892940b0a4590.txt;Praksisplan for fysioterapi;Region Nordjylland;2024\r\n"
+    rows = (
+        "file;title;publisher;date\r\n003_8f7892940b0a4590.txt;Praksisplan for fysioterapi;Region Nordjylland;2024\r\n"
+    )
     (tmp_path / "catalogue.csv").write_bytes(b"\xef\xbb\xbf" + rows.encode("utf-8"))
     assert L.read_catalogue(tmp_path)[KKR]["title"] == "Praksisplan for fysioterapi"
     (tmp_path / "catalogue.csv").write_bytes(rows.replace("Praksisplan", "Praksisplan æøå").encode("cp1252"))
@@ -81,12 +86,18 @@ def test_a_catalogue_saved_by_a_spreadsheet_program_is_read(tmp_path):
 
 def _extract_cli(path: Path, timeout: int) -> tuple[subprocess.CompletedProcess, float]:
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "orchestration.cli", "extract", str(path), "--format", "csv",
-                           "-o", os.devnull], cwd=ROOT, env=clean_env(), capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "extract", str(path), "--format", "csv", "-o", os.devnull],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return proc, time.monotonic() - start
 
 
+@pytest.mark.slow
 def test_a_10_mb_line_and_a_50_mb_document_extract_without_hanging(tmp_path):
     """Extraction is linear in a line's length (benchmarks/bench_extract.py --long prints the
     times); this only guards against a hang, with a generous timeout."""
@@ -115,15 +126,15 @@ def _mutate(rng: random.Random, docs: list[bytes]) -> bytes:
     lines dropped, repeated or joined, another encoding, NUL bytes, a BOM, CR line ends."""
     doc = rng.choice(docs)
     start = rng.randrange(len(doc))
-    data = doc[start:start + rng.randint(200, 40_000)]
+    data = doc[start : start + rng.randint(200, 40_000)]
     for _ in range(rng.randint(1, 3)):
         kind = rng.randrange(10)
         if kind == 0 and data:  # cut
-            data = data[:rng.randrange(len(data))]
+            data = data[: rng.randrange(len(data))]
         elif kind == 1:  # splice in a piece of another document
             other = rng.choice(docs)
             at, frm = rng.randrange(len(data) + 1), rng.randrange(len(other))
-            data = data[:at] + other[frm:frm + rng.randint(1, 5000)] + data[at:]
+            data = data[:at] + other[frm : frm + rng.randint(1, 5000)] + data[at:]
         elif kind == 2 and data:  # byte flips
             b = bytearray(data)
             for _ in range(rng.randint(1, 50)):
@@ -132,7 +143,7 @@ def _mutate(rng: random.Random, docs: list[bytes]) -> bytes:
         elif kind == 3:  # lines dropped or repeated
             lines = data.split(b"\n")
             i = rng.randrange(len(lines))
-            lines[i:i + rng.randint(1, 20)] = [] if rng.random() < 0.5 else lines[i:i + 20] * 2
+            lines[i : i + rng.randint(1, 20)] = [] if rng.random() < 0.5 else lines[i : i + 20] * 2
             data = b"\n".join(lines)
         elif kind == 4:  # lines joined into one
             data = data.replace(b"\n", b" ", rng.randint(1, 500))
@@ -180,32 +191,48 @@ def test_fuzz_the_extractor_with_mutations_of_the_real_documents(tmp_path):
         else:
             tables += len(result.tables)
             assert result.accounting is not None
-    print(f"fuzz: {FUZZ_RUNS} inputs (seed {FUZZ_SEED}): {refused} refused with a reason, "
-          f"{tables} tables read, slowest {slowest:.2f} s")
+    print(
+        f"fuzz: {FUZZ_RUNS} inputs (seed {FUZZ_SEED}): {refused} refused with a reason, "
+        f"{tables} tables read, slowest {slowest:.2f} s"
+    )
     assert tables > FUZZ_RUNS  # most inputs still hold tables: the mutations are not all noise
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_the_refresh_with_one_line_and_more_space_lets_it_finish(tmp_path):
     """The warehouse on a 14 MB file system (a tmpfs; skipped where this machine may not mount
     one): the refresh stops with one line naming the full disk, no traceback; once there is
     room the next refresh publishes, with nothing deleted by hand."""
     disk = tmp_path / "small"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=14m", "tmpfs", str(disk)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=14m", "tmpfs", str(disk)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
     try:
         warehouse = disk / "warehouse"
-        full = subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
-                              cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=600)
+        full = subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
+            cwd=ROOT,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert full.returncode == 4, full.stdout[-2000:] + full.stderr[-2000:]
         assert full.stderr.count("\n") == 1 and f"error: the disk holding {warehouse} is full" in full.stderr
         assert "Traceback" not in full.stdout + full.stderr
         assert not list(warehouse.rglob("*.tmp"))
         subprocess.run(["mount", "-o", "remount,size=300m", str(disk)], check=True)
-        again = subprocess.run([sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
-                               cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=600)
+        again = subprocess.run(
+            [sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
+            cwd=ROOT,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
         assert "marts: built" in again.stdout and (warehouse / "published.duckdb").exists()
     finally:
@@ -220,6 +247,7 @@ def test_a_broken_suite_file_is_named_with_its_line(tmp_path):
         read_suite(tmp_path, "raw_totals")
 
 
+@pytest.mark.slow
 def test_refresh_waits_while_a_file_is_still_being_written(tmp_path):
     import threading
 

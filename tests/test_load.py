@@ -1,14 +1,14 @@
 """Loading into DuckDB: staged then published, idempotent, nothing lost on a failed load."""
+
 from __future__ import annotations
 
 import shutil
 from decimal import Decimal
 
 import pytest
+from conftest import KKR, REGIONER_DR, SOURCES
 
 from orchestration import load as L
-
-from conftest import KKR, REGIONER_DR, SOURCES
 
 
 def _publish(db, path):
@@ -39,19 +39,30 @@ def test_load_is_idempotent_and_skips_unchanged(tmp_path):
     assert _count(db, "select count(*), count(distinct load_id) from raw.cells") == [(31, 1)]
     assert _count(db, "select status from raw.loads order by started_at") == [("replaced",), ("published",)]
     doc = _count(db, "select title, publisher, load_id from raw.documents")
-    assert doc == [("Danske Regioner, bestyrelsesmateriale (dimensionering af speciallægeuddannelsen m.m.)",
-                    "Danske Regioner", forced.load_id)]
+    assert doc == [
+        (
+            "Danske Regioner, bestyrelsesmateriale (dimensionering af speciallægeuddannelsen m.m.)",
+            "Danske Regioner",
+            forced.load_id,
+        )
+    ]
 
 
 def test_lineage_and_values_survive_the_load(tmp_path):
     db = tmp_path / "w.duckdb"
     _publish(db, SOURCES / KKR)
-    rows = _count(db, "select value, raw, read_as, line, geo_code, year from raw.current_cells "
-                      "where table_number = '28' and is_total and year = 2020")
+    rows = _count(
+        db,
+        "select value, raw, read_as, line, geo_code, year from raw.current_cells "
+        "where table_number = '28' and is_total and year = 2020",
+    )
     assert rows == [(Decimal("860.4"), "860.4", "decimal_point_slip", 7092, "DK", 2020)]
-    frb = _count(db, "select value, unit, line, perspective from raw.current_cells where "
-                     "caption like 'Udgifter pr. år til speciale 51 fordelt på kommuner%' "
-                     "and geo_code = '813' and year = 2019")
+    frb = _count(
+        db,
+        "select value, unit, line, perspective from raw.current_cells where "
+        "caption like 'Udgifter pr. år til speciale 51 fordelt på kommuner%' "
+        "and geo_code = '813' and year = 2019",
+    )
     assert frb == [(Decimal("3909758"), "kr.", 6735, None)]
 
 

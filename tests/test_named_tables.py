@@ -1,5 +1,6 @@
 """The tables outside Bilag 1 that the first version lost or mislabelled, cell-exact, at their
 lines: the budget catalogue (001), the slides (000) and Danske Regioner's Tabel 2 (004)."""
+
 from __future__ import annotations
 
 from conftest import D
@@ -134,9 +135,11 @@ def test_proposal_tables_once_lost(budget):
 
 
 def test_merged_year_headers_give_each_cell_its_year(budget):
-    for line, caption, value in [(5891, "1.30 Grøn omstilling i Region Nordjylland", "2.4"),
-                                 (7077, "1.38 UAR: Evalueringsansættelser for sygeplejersker i Thisted", "2.0"),
-                                 (7280, "1.40 Pulje til videreførelse af sundhedsklyngeindsatser i 2026", "1.0")]:
+    for line, caption, value in [
+        (5891, "1.30 Grøn omstilling i Region Nordjylland", "2.4"),
+        (7077, "1.38 UAR: Evalueringsansættelser for sygeplejersker i Thisted", "2.0"),
+        (7280, "1.40 Pulje til videreførelse af sundhedsklyngeindsatser i 2026", "1.0"),
+    ]:
         t, samlet = _samlet(budget, line)
         assert t.caption == caption and t.columns == ["2026", "2027", "2028", "Permanent"]
         assert samlet["2026"].value == D(value) and samlet["2026"].year == 2026
@@ -190,8 +193,12 @@ def test_slides_key_figures(slides):
     assert len(t.cells) == 4
     # figures printed above their labels: each figure takes the label below it
     pairs = {c.row_label: c.value for c in _table(slides, 84).cells}
-    assert pairs == {"indlæggelser": 80000, "operationer": 130000, "ambulante besøg": 1100000,
-                     "virtuelle besøg": 300000}
+    assert pairs == {
+        "indlæggelser": 80000,
+        "operationer": 130000,
+        "ambulante besøg": 1100000,
+        "virtuelle besøg": 300000,
+    }
 
 
 def test_slides_new_gps_by_kommune(slides):

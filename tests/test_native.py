@@ -1,5 +1,6 @@
 """The extractor compiled with mypyc (orchestration/extract/native.py) gives exactly what plain
 Python gives, and a build is used only for the exact sources it was compiled from."""
+
 from __future__ import annotations
 
 import json
@@ -8,10 +9,10 @@ import shutil
 import subprocess
 import sys
 
-from orchestration.extract import native
-
 from conftest import KKR, ROOT, SOURCES
 from editions import next_edition
+
+from orchestration.extract import native
 
 #: a digest of everything extraction produces for each file, printed as JSON by a child process
 _DIGEST = r"""
@@ -37,8 +38,9 @@ def _digest(paths: list[str], pure: bool) -> dict:
     env = {k: v for k, v in os.environ.items() if k != native.PURE_ENV}
     if pure:
         env[native.PURE_ENV] = "1"
-    done = subprocess.run([sys.executable, "-c", _DIGEST, *paths], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _DIGEST, *paths], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -68,8 +70,9 @@ def test_a_build_is_used_only_for_the_sources_it_was_compiled_from(tmp_path, mon
     assert native.activate(path, package) and path[0].startswith(str(native.build_folder(package)))
     # one character changed in one module: another fingerprint, and that build is not used
     lines = package / "lines.py"
-    lines.write_text(lines.read_text(encoding="utf-8").replace("_TAIL_CHARS = 240", "_TAIL_CHARS = 241"),
-                     encoding="utf-8")
+    lines.write_text(
+        lines.read_text(encoding="utf-8").replace("_TAIL_CHARS = 240", "_TAIL_CHARS = 241"), encoding="utf-8"
+    )
     assert native.fingerprint(package) != before
     path = []
     assert not native.activate(path, package) and path == []

@@ -1,5 +1,6 @@
 """The marts know no years: a next edition of the practice plan (every year one later,
 2020-2024) gets its udvikling rows with no code change."""
+
 from __future__ import annotations
 
 import os
@@ -7,30 +8,51 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import KKR, ROOT, SOURCES, shift_years
+
 from orchestration import load as L
 
 
+@pytest.mark.slow  # a dbt build
 def test_next_edition_gets_udvikling_20_24_rows(tmp_path):
     doc = tmp_path / KKR
     doc.write_text(shift_years((SOURCES / KKR).read_text(encoding="utf-8")), encoding="utf-8")
     db = tmp_path / "w.duckdb"
     L.publish_load(db, L.stage_document(db, doc).load_id)
     dbt_dir = ROOT / "dbt_project"
-    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "build", "--exclude", "tag:pinned",
-                           "--project-dir", str(dbt_dir),
-                           "--profiles-dir", str(dbt_dir), "--target-path", str(tmp_path / "target")],
-                          env={**os.environ, "WAREHOUSE_DB": str(db)}, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--exclude",
+            "tag:pinned",
+            "--project-dir",
+            str(dbt_dir),
+            "--profiles-dir",
+            str(dbt_dir),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        env={**os.environ, "WAREHOUSE_DB": str(db)},
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     con = L.connect(db, read_only=True)
     try:
-        periods = con.execute("select from_year, to_year, row_level, count(*) from marts.mart_udvikling_19_23 "
-                              "group by all order by all").fetchall()
-        laesoe = con.execute("select udgift_pr_patient_kr from marts.mart_udgift_pr_patient where "
-                             "speciale = '51' and geo_code = '825' and year = 2024").fetchall()
-        region = con.execute("select value_from, value_to, printed_udvikling from marts.mart_udvikling_19_23 "
-                             "where speciale = '51' and measure = 'udgift_pr_patient_kr' and geo_code = '1081' "
-                             "and row_level = 'kommune'").fetchall()
+        periods = con.execute(
+            "select from_year, to_year, row_level, count(*) from marts.mart_udvikling_19_23 group by all order by all"
+        ).fetchall()
+        laesoe = con.execute(
+            "select udgift_pr_patient_kr from marts.mart_udgift_pr_patient where "
+            "speciale = '51' and geo_code = '825' and year = 2024"
+        ).fetchall()
+        region = con.execute(
+            "select value_from, value_to, printed_udvikling from marts.mart_udvikling_19_23 "
+            "where speciale = '51' and measure = 'udgift_pr_patient_kr' and geo_code = '1081' "
+            "and row_level = 'kommune'"
+        ).fetchall()
     finally:
         con.close()
     # the pinned tests (tag:pinned) hold 2023 values of this edition, so they are left out; the generic

@@ -7,15 +7,18 @@ from orchestration.extract.lines import dehyphenate_join, is_year_run_header, re
 from orchestration.extract.numbers import parse_number, parse_range
 
 
-@pytest.mark.parametrize("raw,value,read_as", [
-    ("2.851.115", "2851115", "thousands"),
-    ("7,28", "7.28", "decimal_comma"),
-    ("-5", "-5", "integer"),
-    ("1.017,4", "1017.4", "thousands"),
-    ("860.4", "860.4", "decimal_point_slip"),
-    ("-0,278", "-0.278", "decimal_comma"),
-    ("1049", "1049", "integer"),
-])
+@pytest.mark.parametrize(
+    "raw,value,read_as",
+    [
+        ("2.851.115", "2851115", "thousands"),
+        ("7,28", "7.28", "decimal_comma"),
+        ("-5", "-5", "integer"),
+        ("1.017,4", "1017.4", "thousands"),
+        ("860.4", "860.4", "decimal_point_slip"),
+        ("-0,278", "-0.278", "decimal_comma"),
+        ("1049", "1049", "integer"),
+    ],
+)
 def test_danish_numbers(raw, value, read_as):
     n = parse_number(raw)
     assert n.value == Decimal(value)
@@ -58,15 +61,18 @@ def test_numbers_that_belong_to_the_label():
     assert cells == []
 
 
-@pytest.mark.parametrize("line,expected", [
-    ("2019 2020 2021 2022 2023 Udvikling", True),  # Bilag 1's year header
-    ("Kommune (yder) 2019\t2020 2021", True),
-    ("År 2024 År 2023 År 2022", False),  # years not side by side
-    ("x2019 2020", False),  # the first year glued to a word
-    ("2019 20201", False),  # the second "year" is longer
-    ("2019 2020 1.234", False),  # a figure beside the years: a data row
-    ("I 2019 og 2020 steg udgiften", False),
-])
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("2019 2020 2021 2022 2023 Udvikling", True),  # Bilag 1's year header
+        ("Kommune (yder) 2019\t2020 2021", True),
+        ("År 2024 År 2023 År 2022", False),  # years not side by side
+        ("x2019 2020", False),  # the first year glued to a word
+        ("2019 20201", False),  # the second "year" is longer
+        ("2019 2020 1.234", False),  # a figure beside the years: a data row
+        ("I 2019 og 2020 steg udgiften", False),
+    ],
+)
 def test_year_run_header(line, expected):
     assert is_year_run_header(line) is expected
 
@@ -77,15 +83,18 @@ def test_dehyphenation():
     assert dehyphenate_join(["af led-", "og/eller"]) == "af led- og/eller"
 
 
-@pytest.mark.parametrize("label,code,how", [
-    ("Vesthimmerlands", "820", "exact"),
-    ("Vesthimmeflands", "820", "fuzzy"),
-    ("Managerfjord", "846", "fuzzy"),
-    ("Læso", "825", "exact"),
-    ("Region Nordjylland total", "1081", "exact"),
-    ("Region Sjælland", "1085", "exact"),
-    ("Morsø (1)", "773", "exact"),
-])
+@pytest.mark.parametrize(
+    "label,code,how",
+    [
+        ("Vesthimmerlands", "820", "exact"),
+        ("Vesthimmeflands", "820", "fuzzy"),
+        ("Managerfjord", "846", "fuzzy"),
+        ("Læso", "825", "exact"),
+        ("Region Nordjylland total", "1081", "exact"),
+        ("Region Sjælland", "1085", "exact"),
+        ("Morsø (1)", "773", "exact"),
+    ],
+)
 def test_geography(label, code, how):
     g, matched = match_geo(label)
     assert (g.code, matched) == (code, how)

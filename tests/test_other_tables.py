@@ -1,4 +1,5 @@
 """Practice plan Tabel 1-17, the Socialtilsyn report, Danske Regioner's Tabel 1, the budget overview."""
+
 from conftest import PRACTICE_PLAN, SOCIALTILSYN, D, cell
 
 from orchestration.extract.model import ProblemKind
@@ -108,11 +109,17 @@ def test_socialtilsyn_tables(kkr):
     t16 = kkr.table("16", *SOCIALTILSYN)
     assert cell(t16, "Hovedtotal", "I alt").value == 6860
     assert t16.status == "partial"  # rows whose cells cannot be placed are reported, not guessed
-    assert any(p.line == 3998 and p.kind is ProblemKind.AMBIGUOUS_ROW and "ambiguous" in p.message
-               for p in t16.problems)
+    assert any(
+        p.line == 3998 and p.kind is ProblemKind.AMBIGUOUS_ROW and "ambiguous" in p.message for p in t16.problems
+    )
     t18 = kkr.table("18", *SOCIALTILSYN)
-    visits = [c for c in t18.cells if c.section == "Tilbudsområdet" and c.column_label == "Besøg i alt"
-              and c.row_label == "Driftsorienterede tilsynsbesøg"]
+    visits = [
+        c
+        for c in t18.cells
+        if c.section == "Tilbudsområdet"
+        and c.column_label == "Besøg i alt"
+        and c.row_label == "Driftsorienterede tilsynsbesøg"
+    ]
     assert len(visits) == 1 and visits[0].value == 679
     t23 = kkr.table("23", *SOCIALTILSYN)
     assert cell(t23, "Sociale tilbud", "Ønsket ophør").value == 2  # "226": 2 and footnote 26
@@ -134,8 +141,9 @@ def test_budget_overview(budget):
     c = rows[("1.17", "Konsolidering af Afdeling for Hud- og Kønssygdomme", "Min.")]
     assert c.value == D("3.8") and c.unit == "mio. kr."
     assert c.section == "Robustgørelse af de somatiske hospitaler"
-    wrapped = rows[("1.14", "Styrkelse af kapaciteten på de somatiske hospitaler mhp. overholdelse af "
-                    "patientrettigheder", "Max.")]
+    wrapped = rows[
+        ("1.14", "Styrkelse af kapaciteten på de somatiske hospitaler mhp. overholdelse af patientrettigheder", "Max.")
+    ]
     assert wrapped.value == 20
     assert rows[("1.32", 'Finansiering fra "En stærkere Psykiatri"', "Min.")].value == D("-34.5")
     # the catalogue numbers two proposals 1.27: both are kept

@@ -4,25 +4,25 @@ with a reported problem; none comes out wrong.
 The practice plan's Bilag 1 (Tabel 18-57) is rewritten many times over, each class of
 perturbation at random places (fixed seeds), several tables per variant; see perturb.py.
 """
+
 from __future__ import annotations
 
 import random
 
 import pytest
-
 from conftest import BILAG1, KKR, SOURCES
 from perturb import PERTURBATIONS, Layout, apply, cells_by_key, compare, geo_key
 
 from orchestration.extract import extract_document
 from orchestration.extract.model import ProblemKind
 
-VARIANTS = 12      # documents per class of perturbation
-TABLES_EACH = 6    # tables perturbed in each document
+VARIANTS = 12  # documents per class of perturbation
+TABLES_EACH = 6  # tables perturbed in each document
 
 
 @pytest.fixture(scope="module")
 def bilag1(tmp_path_factory):
-    lines = (SOURCES / KKR).read_text(encoding="utf-8").splitlines()[BILAG1[0]:BILAG1[1]]
+    lines = (SOURCES / KKR).read_text(encoding="utf-8").splitlines()[BILAG1[0] : BILAG1[1]]
     path = tmp_path_factory.mktemp("bilag1") / "bilag1.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     original = extract_document(path)

@@ -1,19 +1,30 @@
 """The full refresh as a user runs it: `warehouse refresh`, a real Dagster job against a real
 DuckDB file, with the GX checks blocking a corrupted document."""
+
 from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
-from urllib.parse import unquote
 import subprocess
 import sys
+from pathlib import Path
+from urllib.parse import unquote
 
 import dagster as dg
 import pytest
+from conftest import (
+    BUDGET,
+    KKR,
+    REGIONER_DR,
+    ROOT,
+    SOURCES,
+    TOTAL_2019_SLIP,
+    corrupt,
+    query,
+    refresh_cli,
+    warehouse_cli,
+)
 
-from conftest import (BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, TOTAL_2019_SLIP, corrupt, query, refresh_cli,
-                      warehouse_cli)
 from orchestration import load as L
 from orchestration.extract import extract_document
 
@@ -71,8 +82,15 @@ def test_refresh_loads_every_cell_with_passing_checks(refreshed):
     for e in checks:
         data = e.dagster_event.event_specific_data
         by_check.setdefault(data.check_name, []).append(data.passed)
-    assert set(by_check) == {"gx_structure", "gx_domain", "gx_totals_read_right", "gx_totals_add_up",
-                             "gx_udvikling_matches", "gx_complete", "load_not_shrunk"}
+    assert set(by_check) == {
+        "gx_structure",
+        "gx_domain",
+        "gx_totals_read_right",
+        "gx_totals_add_up",
+        "gx_udvikling_matches",
+        "gx_complete",
+        "load_not_shrunk",
+    }
     # the blocking checks pass; the warnings are the documents' own slips and Tabel 22's Udvikling
     assert all(all(v) for k, v in by_check.items() if k not in ("gx_udvikling_matches", "gx_totals_add_up"))
     assert by_check["gx_totals_add_up"].count(False) == 3  # 001, 003 and 004
@@ -97,8 +115,11 @@ def test_status_shows_each_document_and_the_publish(refreshed):
     sources, warehouse, _ = refreshed
     proc = warehouse_cli("status", "--sources", str(sources), "--warehouse", str(warehouse))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    rows = {ln.split(" | ")[0].strip(): [c.strip() for c in ln.split(" | ")] for ln in proc.stdout.splitlines()
-            if ln.startswith("00")}
+    rows = {
+        ln.split(" | ")[0].strip(): [c.strip() for c in ln.split(" | ")]
+        for ln in proc.stdout.splitlines()
+        if ln.startswith("00")
+    }
     assert set(rows) == {f.name for f in sources.glob("*.txt")}
     kkr = rows[KKR]
     assert kkr[1] == L.file_sha256(sources / KKR)[:12] and kkr[2] == "published"
@@ -137,15 +158,18 @@ def test_corrupted_document_is_blocked_and_published_rows_stay(refreshed, corrup
     assert "/data_docs/local_site/validations/" in page and Path(page).exists()
     # quarantined: the marts are built from the other documents and the published load of this one
     assert "marts up to date" in third.stdout or "marts: built" in third.stdout
-    logs = "\n".join(_run_logs(warehouse / "dagster", r.run_id) for r in
-                     _instance(warehouse / "dagster").get_runs(limit=5))
+    logs = "\n".join(
+        _run_logs(warehouse / "dagster", r.run_id) for r in _instance(warehouse / "dagster").get_runs(limit=5)
+    )
     assert f"{KKR}, Tabel 19, row 'Total', column '2019', line 6758" in logs
     assert f"{KKR}, Tabel 25, row 'Morsø', year 2021" in logs
     # the published load and every published cell are as before
     assert query(db, f"select load_id from raw.documents where file = '{KKR}'") == before
     assert query(db, "select count(*), sum(value) from raw.current_cells") == cells_before
     assert query(db, "select count(*), sum(udgift_pr_patient_kr) from marts.mart_udgift_pr_patient") == mart_before
-    assert query(db, f"select status from raw.loads where file = '{KKR}' order by started_at desc limit 1") == [("rejected",)]
+    assert query(db, f"select status from raw.loads where file = '{KKR}' order by started_at desc limit 1") == [
+        ("rejected",)
+    ]
     assert f"quarantined: {KKR}" in third.stderr
     # `warehouse status` says so, and that readers keep the earlier load
     status = warehouse_cli("status", "--sources", str(sources), "--warehouse", str(warehouse))
@@ -159,8 +183,11 @@ def test_refresh_builds_the_marts_with_dbt_tests_as_checks(refreshed):
     _, warehouse, first = refreshed
     db = warehouse / "warehouse.duckdb"
     assert "marts: built" in first.stdout and "dbt tests passed" in first.stdout
-    assert query(db, "select udgift_pr_patient_kr, udgift_pr_patient_raw from marts.mart_udgift_pr_patient "
-                      "where speciale = '51' and geo_code = '825' and year = 2023") == [(1043.0, "1.043 kr.")]
+    assert query(
+        db,
+        "select udgift_pr_patient_kr, udgift_pr_patient_raw from marts.mart_udgift_pr_patient "
+        "where speciale = '51' and geo_code = '825' and year = 2023",
+    ) == [(1043.0, "1.043 kr.")]
     instance = _instance(warehouse / "dagster")
     transform = [r for r in instance.get_runs() if r.job_name == "transform"][0]
     assert transform.status == dg.DagsterRunStatus.SUCCESS
@@ -180,9 +207,22 @@ def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
     dbt_dir = ROOT / "dbt_project"
     env = {**os.environ, "WAREHOUSE_DB": str(warehouse / "warehouse.duckdb")}
     target = tmp_path / "target"
-    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "docs", "generate",
-                           "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
-                           "--target-path", str(target)], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "docs",
+            "generate",
+            "--project-dir",
+            str(dbt_dir),
+            "--profiles-dir",
+            str(dbt_dir),
+            "--target-path",
+            str(target),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     catalog = json.loads((target / "catalog.json").read_text())
     manifest = json.loads((target / "manifest.json").read_text())
@@ -191,8 +231,9 @@ def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
         doc = manifest["nodes"][uid]
         if not doc.get("description"):
             undocumented.append(uid)
-        undocumented += [f"{uid}.{col}" for col in node["columns"]
-                         if not doc["columns"].get(col, {}).get("description")]
+        undocumented += [
+            f"{uid}.{col}" for col in node["columns"] if not doc["columns"].get(col, {}).get("description")
+        ]
     assert len(catalog["nodes"]) == 24 and undocumented == []
 
 
@@ -203,9 +244,23 @@ def test_the_pinned_dbt_tests_hold_on_todays_documents(refreshed, tmp_path):
     _, warehouse, _ = refreshed
     dbt_dir = ROOT / "dbt_project"
     env = {**os.environ, "WAREHOUSE_DB": str(warehouse / "warehouse.duckdb")}
-    proc = subprocess.run([str(Path(sys.executable).with_name("dbt")), "test", "--select", "tag:pinned",
-                           "--project-dir", str(dbt_dir), "--profiles-dir", str(dbt_dir),
-                           "--target-path", str(tmp_path / "target")], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "test",
+            "--select",
+            "tag:pinned",
+            "--project-dir",
+            str(dbt_dir),
+            "--profiles-dir",
+            str(dbt_dir),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     pinned = sorted(p.stem for p in (dbt_dir / "tests" / "pinned").glob("*.sql"))
     assert len(pinned) == 6 and all(f"PASS {name}" in proc.stdout for name in pinned), proc.stdout[-3000:]
@@ -216,29 +271,69 @@ def test_budget_proposals_add_up_to_the_hovedtotal_and_keep_their_own_tables(ref
     political ones 1.27-1.43 again: each proposal is its own overview row, with its own table."""
     _, warehouse, _ = refreshed
     db = warehouse / "warehouse.duckdb"
-    printed = query(db, f"select max(value) filter (where column_label = 'Min.'), max(value) filter "
-                        f"(where column_label = 'Max.') from raw.current_cells where file = '{BUDGET}' "
-                        "and row_label = 'Hovedtotal'")
-    proposals = query(db, "select sum(mn), sum(mx), count(*) from (select distinct overview_line, "
-                          "overview_min_mio_kr as mn, overview_max_mio_kr as mx from marts.mart_budget_prioriteringer)")
+    printed = query(
+        db,
+        f"select max(value) filter (where column_label = 'Min.'), max(value) filter "
+        f"(where column_label = 'Max.') from raw.current_cells where file = '{BUDGET}' "
+        "and row_label = 'Hovedtotal'",
+    )
+    proposals = query(
+        db,
+        "select sum(mn), sum(mx), count(*) from (select distinct overview_line, "
+        "overview_min_mio_kr as mn, overview_max_mio_kr as mx from marts.mart_budget_prioriteringer)",
+    )
     assert [(float(a), float(b)) for a, b in printed] == [(239.4, 279.4)]
     assert [(float(a), float(b), n) for a, b, n in proposals] == [(239.4, 279.4, 49)]
-    rows = query(db, "select area, item_number, title, overview_min_mio_kr, amount_raw, proposal_table_id, matched_by "
-                     "from marts.mart_budget_prioriteringer where item_number in ('1.27', '1.32') "
-                     "and coalesce(budget_year, '2026') = '2026' order by overview_line")
+    rows = query(
+        db,
+        "select area, item_number, title, overview_min_mio_kr, amount_raw, proposal_table_id, matched_by "
+        "from marts.mart_budget_prioriteringer where item_number in ('1.27', '1.32') "
+        "and coalesce(budget_year, '2026') = '2026' order by overview_line",
+    )
     assert [(r[0], r[1], r[2][:29], float(r[3]), r[4], r[5], r[6]) for r in rows] == [
-        ("Løft af det psykiatriske område", "1.27", "Pårørendevejleder i Børne- og", 0.6, "0,6",
-         "001_c6a00e9dc1fa19c5:L4989", "title"),
+        (
+            "Løft af det psykiatriske område",
+            "1.27",
+            "Pårørendevejleder i Børne- og",
+            0.6,
+            "0,6",
+            "001_c6a00e9dc1fa19c5:L4989",
+            "title",
+        ),
         ("Løft af det psykiatriske område", "1.32", 'Finansiering fra "En stærkere', -34.5, None, None, None),
-        ("Udvikling og digitalisering", "1.27", "Region Nordjyllands investeri", 0.0, "", "001_c6a00e9dc1fa19c5:L5336",
-         "title"),
-        ("Politiske ønsker fra udvalg mv.", "1.32", "SUND: Udvidelse af åbningstid", 1.1, "1,1",
-         "001_c6a00e9dc1fa19c5:L6235", "title")]
+        (
+            "Udvikling og digitalisering",
+            "1.27",
+            "Region Nordjyllands investeri",
+            0.0,
+            "",
+            "001_c6a00e9dc1fa19c5:L5336",
+            "title",
+        ),
+        (
+            "Politiske ønsker fra udvalg mv.",
+            "1.32",
+            "SUND: Udvidelse af åbningstid",
+            1.1,
+            "1,1",
+            "001_c6a00e9dc1fa19c5:L6235",
+            "title",
+        ),
+    ]
     # no table serves two proposals, and every proposal's 2026 amount lies within its overview's Min.-Max.
-    assert query(db, "select proposal_table_id from marts.mart_budget_prioriteringer where proposal_table_id "
-                     "is not null group by 1 having count(distinct overview_line) > 1") == []
-    checks = query(db, f"select verdict, count(*) from marts.mart_afstemning where kind = 'repeated' "
-                       f"and document_file = '{BUDGET}' group by 1")
+    assert (
+        query(
+            db,
+            "select proposal_table_id from marts.mart_budget_prioriteringer where proposal_table_id "
+            "is not null group by 1 having count(distinct overview_line) > 1",
+        )
+        == []
+    )
+    checks = query(
+        db,
+        f"select verdict, count(*) from marts.mart_afstemning where kind = 'repeated' "
+        f"and document_file = '{BUDGET}' group by 1",
+    )
     assert dict(checks) == {"agrees": 77}
 
 
@@ -247,10 +342,12 @@ def test_the_statements_mart_holds_every_checked_claim(refreshed):
     db = warehouse / "warehouse.duckdb"
     counts = dict(query(db, "select verdict, count(*) from marts.mart_udsagn group by 1"))
     assert counts == {"agrees": 82, "contradicts": 3, "not_checkable": 6}
-    assert query(db, "select document_file, source_line, table_number, stated_raw, table_value, reason "
-                     "from marts.mart_udsagn where verdict = 'contradicts' and claim_kind = 'count' "
-                     "and source_line = 7674") == [
-        (KKR, 7674, "43", "Seks kommuner har", 7, "in Tabel 43, 7 of the 10 kommuner grow")]
+    assert query(
+        db,
+        "select document_file, source_line, table_number, stated_raw, table_value, reason "
+        "from marts.mart_udsagn where verdict = 'contradicts' and claim_kind = 'count' "
+        "and source_line = 7674",
+    ) == [(KKR, 7674, "43", "Seks kommuner har", 7, "in Tabel 43, 7 of the 10 kommuner grow")]
 
 
 def test_a_bad_file_fails_with_its_reason_in_words_and_skipped_files_are_named(refreshed):
@@ -284,22 +381,26 @@ def test_a_truncated_document_is_blocked_until_its_loss_is_accepted(refreshed):
     restored = refresh_cli(sources, warehouse)  # the earlier tests left a corrupted copy (never published)
     assert "unchanged: " in restored.stdout and KKR in restored.stdout.split("unchanged: ")[1], restored.stdout
     published = query(db, f"select load_id from raw.documents where file = '{KKR}'")
-    cut = original[:original.index("Jammerbugt 8.822.282 kr.")]
+    cut = original[: original.index("Jammerbugt 8.822.282 kr.")]
     (sources / KKR).write_text(cut, encoding="utf-8")
     blocked = refresh_cli(sources, warehouse)
     assert blocked.returncode == 1
     (line,) = [ln for ln in blocked.stdout.splitlines() if f"{KKR}: blocked" in ln]
     assert "load_not_shrunk" in line and "lacks what its published load has" in line
-    assert ("Tabel 29: 9 of 12 rows are gone (Aalborg, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, "
-            "Region Nordjylland, Thisted, ...)") in line
+    assert (
+        "Tabel 29: 9 of 12 rows are gone (Aalborg, Jammerbugt, Læsø, Mariagerfjord, Morsø, Rebild, "
+        "Region Nordjylland, Thisted, ...)"
+    ) in line
     assert "Tabel 30 (line 7159 in the published load) is gone" in line
     assert query(db, f"select load_id from raw.documents where file = '{KKR}'") == published
     # the user says the loss is meant: published, and the load says so
-    accepted = warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse),
-                             "--accept-shrink", KKR)
+    accepted = warehouse_cli(
+        "refresh", "--sources", str(sources), "--warehouse", str(warehouse), "--accept-shrink", KKR
+    )
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
-    ((status, message),) = query(db, f"select l.status, l.message from raw.documents d join raw.loads l "
-                                      f"using (load_id) where d.file = '{KKR}'")
+    ((status, message),) = query(
+        db, f"select l.status, l.message from raw.documents d join raw.loads l using (load_id) where d.file = '{KKR}'"
+    )
     assert status == "published" and message.startswith("shrink accepted by the user: ")
     assert "Tabel 29: 9 of 12 rows are gone" in message
     # and the whole document again: nothing lost, published without a word
@@ -328,16 +429,20 @@ def test_duplicates_renames_and_deletions_keep_the_warehouse_consistent(refreshe
     moved = refresh_cli(sources, warehouse)
     assert moved.returncode == 0, moved.stdout + moved.stderr
     assert f"renamed: {REGIONER_DR} -> 004_omdoebt.txt (the same content)" in moved.stdout
-    assert dict(query(db, "select file, count(*) from raw.current_cells where file like '004%' group by file")) \
-        == {"004_omdoebt.txt": 31}
+    assert dict(query(db, "select file, count(*) from raw.current_cells where file like '004%' group by file")) == {
+        "004_omdoebt.txt": 31
+    }
     # a deletion: the document is retired, its rows leave the current views and the marts
     (sources / "004_omdoebt.txt").unlink()
     gone = refresh_cli(sources, warehouse)
     assert gone.returncode == 0, gone.stdout + gone.stderr
-    assert "retired: 004_omdoebt.txt is no longer in the sources folder" in gone.stdout and "marts: built" in gone.stdout
+    assert (
+        "retired: 004_omdoebt.txt is no longer in the sources folder" in gone.stdout and "marts: built" in gone.stdout
+    )
     assert query(db, "select count(*) from raw.current_cells where file like '004%'") == [(0,)]
-    assert query(db, "select status, message from raw.loads where file = '004_omdoebt.txt' "
-                      "order by started_at desc limit 1") == [("retired", "no longer in the sources folder")]
+    assert query(
+        db, "select status, message from raw.loads where file = '004_omdoebt.txt' order by started_at desc limit 1"
+    ) == [("retired", "no longer in the sources folder")]
     # the folder as it was: published again, marts built
     shutil.copy(SOURCES / REGIONER_DR, sources / REGIONER_DR)
     back = refresh_cli(sources, warehouse)
@@ -356,9 +461,21 @@ def test_a_slip_in_a_document_publishes_as_a_finding_with_a_warning(refreshed):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (line,) = [ln for ln in proc.stdout.splitlines() if f"{KKR}: published" in ln]
     assert "warnings: gx_totals_add_up" in line
-    rows = query(warehouse / "published.duckdb",
-                 "select verdict, table_number, row_label, column_label, printed_raw, recomputed_value, difference, "
-                 "compared_with from marts.mart_afstemning where kind = 'totals' and document_file like '003%' "
-                 "and source_line > 6700 and verdict <> 'agrees'")
-    assert rows == [("slip", "19", "Total", "2019", "42.135.885 kr.", 42135486.0, 399.0,
-                     "the rows since the previous total (11 rows, lines 6730-6756)")]
+    rows = query(
+        warehouse / "published.duckdb",
+        "select verdict, table_number, row_label, column_label, printed_raw, recomputed_value, difference, "
+        "compared_with from marts.mart_afstemning where kind = 'totals' and document_file like '003%' "
+        "and source_line > 6700 and verdict <> 'agrees'",
+    )
+    assert rows == [
+        (
+            "slip",
+            "19",
+            "Total",
+            "2019",
+            "42.135.885 kr.",
+            42135486.0,
+            399.0,
+            "the rows since the previous total (11 rows, lines 6730-6756)",
+        )
+    ]

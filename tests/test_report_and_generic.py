@@ -1,4 +1,5 @@
 """The extraction report lists every caption; the extractor is generic; bad input is reported."""
+
 import csv
 import io
 import re
@@ -17,8 +18,12 @@ def test_report_lists_every_caption():
     files = sorted(SOURCES.glob("*.txt"))
     results = [extract_document(f) for f in files]
     listed = {(r["file"], int(r["line"])) for r in caption_status_rows(results) if r["kind"] == "captioned"}
-    in_text = {(f.name, i) for f in files
-               for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if CAPTION.match(line)}
+    in_text = {
+        (f.name, i)
+        for f in files
+        for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if CAPTION.match(line)
+    }
     assert in_text == listed
     # KKR file: 24 Socialtilsyn + 57 practice plan (1-58, no 38) + 2 repeated in the OCR'd note; 2 in 004
     assert len(in_text) == 85
@@ -28,7 +33,7 @@ def test_report_lists_every_caption():
 
 def test_generic_shifted_years_and_rewrapped_table(kkr, tmp_path):
     lines = (SOURCES / "003_8f7892940b0a4590.txt").read_text(encoding="utf-8").splitlines()
-    annex = lines[BILAG1[0]:BILAG1[1]]
+    annex = lines[BILAG1[0] : BILAG1[1]]
     shifted = shift_years("\n".join(annex)).splitlines()
     # re-wrap Tabel 21 differently: its header and two labels over several lines
     out = []
@@ -46,13 +51,22 @@ def test_generic_shifted_years_and_rewrapped_table(kkr, tmp_path):
     result = extract_document(doc)
 
     def key(c, shift):
-        return repr((c.table, c.geo_code, c.row_label if c.geo_code is None else "", c.column_label if c.year is None
-                and c.period_from is None else "", c.year + shift if c.year else None,
+        return repr(
+            (
+                c.table,
+                c.geo_code,
+                c.row_label if c.geo_code is None else "",
+                c.column_label if c.year is None and c.period_from is None else "",
+                c.year + shift if c.year else None,
                 (c.period_from + shift, c.period_to + shift) if c.period_from else None,
-                c.value, c.unit, c.perspective, c.is_total))
+                c.value,
+                c.unit,
+                c.perspective,
+                c.is_total,
+            )
+        )
 
-    original = sorted(key(c, 1) for t in kkr.result.tables if BILAG1[0] <= t.caption_line < BILAG1[1]
-                      for c in t.cells)
+    original = sorted(key(c, 1) for t in kkr.result.tables if BILAG1[0] <= t.caption_line < BILAG1[1] for c in t.cells)
     moved = sorted(key(c, 0) for c in result.cells)
     assert len(original) == 1908
     assert moved == original
@@ -67,8 +81,10 @@ def test_bad_input_is_reported_and_other_documents_extract(tmp_path, capsys):
     (tmp_path / "b_empty.txt").write_bytes(b"")
     good = (SOURCES / "004_a4d9c2a0b2657fd9.txt").read_text(encoding="utf-8")
     (tmp_path / "c_cp1252.txt").write_bytes(good.encode("cp1252", errors="replace"))
-    cut = "Tabel 5: Udgifter pr. år til speciale 51 fordelt på kommuner\n\nKommune 2019 2020\n\n" \
-          "Brønderslev 1.000 kr. 1.100 kr.\n\nFrederiks-\nhavn\n"
+    cut = (
+        "Tabel 5: Udgifter pr. år til speciale 51 fordelt på kommuner\n\nKommune 2019 2020\n\n"
+        "Brønderslev 1.000 kr. 1.100 kr.\n\nFrederiks-\nhavn\n"
+    )
     (tmp_path / "d_cut.txt").write_text(cut, encoding="utf-8")
     (tmp_path / "e_good.txt").write_text(good, encoding="utf-8")
 
@@ -84,7 +100,8 @@ def test_bad_input_is_reported_and_other_documents_extract(tmp_path, capsys):
     t = truncated.tables[0]
     assert t.status == "partial"
     assert [str(p) for p in t.problems] == [
-        "d_cut.txt:7 [Tabel 5]: table cut off mid-row: label without figures at end of file"]
+        "d_cut.txt:7 [Tabel 5]: table cut off mid-row: label without figures at end of file"
+    ]
     assert cell(t, "810", "2020").value == 1100
 
     code = main(["extract", str(tmp_path)])
@@ -98,12 +115,35 @@ def test_bad_input_is_reported_and_other_documents_extract(tmp_path, capsys):
 def test_cli_csv_columns(capsys):
     assert main(["extract", str(SOURCES / "003_8f7892940b0a4590.txt"), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    for col in ["file", "table", "caption", "row_label", "geo_code", "perspective", "column_label", "year",
-                "value", "unit", "raw", "line"]:
+    for col in [
+        "file",
+        "table",
+        "caption",
+        "row_label",
+        "geo_code",
+        "perspective",
+        "column_label",
+        "year",
+        "value",
+        "unit",
+        "raw",
+        "line",
+    ]:
         assert col in rows[0]
-    hit = [r for r in rows if r["table"] == "21" and r["geo_code"] == "825" and r["year"] == "2023"
-           and r["caption"].startswith("Udgifter pr. patient")]
+    hit = [
+        r
+        for r in rows
+        if r["table"] == "21"
+        and r["geo_code"] == "825"
+        and r["year"] == "2023"
+        and r["caption"].startswith("Udgifter pr. patient")
+    ]
     assert len(hit) == 1
-    assert (hit[0]["value"], hit[0]["unit"], hit[0]["raw"], hit[0]["perspective"]) == ("1043", "kr.", "1.043 kr.", "yder")
+    assert (hit[0]["value"], hit[0]["unit"], hit[0]["raw"], hit[0]["perspective"]) == (
+        "1043",
+        "kr.",
+        "1.043 kr.",
+        "yder",
+    )
     dev = [r for r in rows if r["table"] == "21" and r["geo_code"] == "825" and r["column_label"] == "Udvikling 19-23"]
     assert dev[0]["year"] == "" and dev[0]["value"] == "16" and dev[0]["period_from"] == "2019"

@@ -1,18 +1,18 @@
 """A refresh is one Dagster run for all changed documents: a bad document quarantines only
 itself, and extraction runs on Dagster's multiprocess executor (workers extract, one writer
 loads)."""
+
 from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import dagster as dg
 import pytest
+from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SLIDES, SOURCES, TOTAL_2019_MISREAD, corrupt, query, refresh_cli
 
-from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SLIDES, SOURCES, corrupt, query, refresh_cli
-from conftest import TOTAL_2019_MISREAD
 from orchestration.extract import extract_document
 
 sys.path.insert(0, str(ROOT))
@@ -39,14 +39,17 @@ def test_a_corrupted_document_quarantines_only_itself(tmp_path):
     published = {f for (f,) in query(warehouse / "published.duckdb", "select file from raw.documents")}
     assert published == {f.name for f in SOURCES.glob("*.txt")} - {KKR}
     # the marts hold the other documents: the budget catalogue's proposals and the regions' table
-    assert query(warehouse / "published.duckdb",
-                 "select count(*) > 0 from marts.mart_budget_prioriteringer") == [(True,)]
+    assert query(warehouse / "published.duckdb", "select count(*) > 0 from marts.mart_budget_prioriteringer") == [
+        (True,)
+    ]
     cells = dict(query(warehouse / "published.duckdb", "select file, count(*) from raw.current_cells group by all"))
     assert cells == {f: len(extract_document(SOURCES / f).cells) for f in (SLIDES, BUDGET, REGIONER_DR)}
-    assert query(warehouse / "published.duckdb", "select count(*) from marts.mart_afstemning "
-                                                 f"where document_file = '{KKR}'") == [(0,)]
-    assert query(warehouse / "published.duckdb", "select count(distinct document_file) from marts.mart_afstemning"
-                 ) == [(3,)]
+    assert query(
+        warehouse / "published.duckdb", f"select count(*) from marts.mart_afstemning where document_file = '{KKR}'"
+    ) == [(0,)]
+    assert query(warehouse / "published.duckdb", "select count(distinct document_file) from marts.mart_afstemning") == [
+        (3,)
+    ]
 
 
 @pytest.mark.slow
@@ -72,8 +75,11 @@ def test_extraction_runs_on_the_multiprocess_executor(tmp_path):
         steps = {e.step_key for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_SUCCESS}
         assert {"extract_documents[chunk_0]", "extract_documents[chunk_1]", "stage_documents"} <= steps
         # each extraction step ran in a process of its own
-        pids = {e.pid for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_SUCCESS
-                and e.step_key.startswith("extract_documents")}
+        pids = {
+            e.pid
+            for e in result.all_events
+            if e.event_type == dg.DagsterEventType.STEP_SUCCESS and e.step_key.startswith("extract_documents")
+        }
         assert len(pids) == 2 and os.getpid() not in pids
         mats = [e for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION]
         assert sorted(e.partition for e in mats if e.asset_key.path == ["published_document"]) == sorted(names)
@@ -93,8 +99,11 @@ def test_a_corpus_copy_is_the_document_with_its_figures_moved_by_one(tmp_path):
     """The benchmark corpus (benchmarks/corpus.py): copy 0 is the document; copy k names itself
     on a first line and changes three figures by one in their last digit, nothing else."""
     text = (SOURCES / KKR).read_text(encoding="utf-8")
-    cells = [c for c in extract_document(SOURCES / KKR).cells if c.value is not None and c.value >= 1000
-             and c.value == int(c.value) and not c.is_total and c.col_start >= 0]
+    cells = [
+        c
+        for c in extract_document(SOURCES / KKR).cells
+        if c.value is not None and c.value >= 1000 and c.value == int(c.value) and not c.is_total and c.col_start >= 0
+    ]
     assert copy_text(text, KKR, 0, cells) == text
     copy = copy_text(text, KKR, 7, cells).split("\n")
     assert copy[0] == f"Kopi 7 af {KKR}"
@@ -123,9 +132,14 @@ def test_an_error_in_the_extractor_fails_only_its_document(tmp_path, monkeypatch
     written = {w.file: w for w in staging.write_loads(tmp_path / "w.duckdb", prepared)}
     assert written[REGIONER_DR].status == "staged"
     assert written[SLIDES].status == "failed"
-    assert (f"{SLIDES}: not read, an error in the extractor or loader: IndexError: list index out of range "
-            "(at test_scale.py:") in written[SLIDES].message
+    assert (
+        f"{SLIDES}: not read, an error in the extractor or loader: IndexError: list index out of range "
+        "(at test_scale.py:"
+    ) in written[SLIDES].message
     assert query(tmp_path / "w.duckdb", "select file, status from raw.loads order by file") == [
-        (SLIDES, "failed"), (REGIONER_DR, "staged")]
+        (SLIDES, "failed"),
+        (REGIONER_DR, "staged"),
+    ]
     assert query(tmp_path / "w.duckdb", "select count(*) from raw.cells") == [
-        (len(extract_document(SOURCES / REGIONER_DR).cells),)]
+        (len(extract_document(SOURCES / REGIONER_DR).cells),)
+    ]

@@ -1,5 +1,6 @@
 """Serving: the published read-only copy, `warehouse sql`, Parquet, the HTML report in headless
 Chromium, readers during refreshes, and a refresh killed with SIGKILL."""
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, SOURCES, clean_env, refresh_cli, refreshed_copy, warehouse_cli
 
 #: end to end (a refresh in a new process, dagster dev, a browser): `./dev test -m "not slow"` leaves it out
@@ -68,19 +68,27 @@ def test_published_copy_parquet_and_report(served):
     parquet = warehouse / "parquet" / "current"
     assert os.readlink(parquet) == publish_id
     con = duckdb.connect()
-    rows = con.execute(f"select udgift_pr_patient_kr, publish_id from '{parquet}/mart_udgift_pr_patient.parquet' "
-                       "where speciale = '51' and geo_code = '825' and year = 2023").fetchall()
+    rows = con.execute(
+        f"select udgift_pr_patient_kr, publish_id from '{parquet}/mart_udgift_pr_patient.parquet' "
+        "where speciale = '51' and geo_code = '825' and year = 2023"
+    ).fetchall()
     assert rows == [(1043, publish_id)]
-    assert {p.stem for p in parquet.glob("*.parquet")} >= {"mart_udgift_pr_patient", "mart_udvikling_19_23",
-                                                            "mart_afstemning", "mart_budget_prioriteringer"}
+    assert {p.stem for p in parquet.glob("*.parquet")} >= {
+        "mart_udgift_pr_patient",
+        "mart_udvikling_19_23",
+        "mart_afstemning",
+        "mart_budget_prioriteringer",
+    }
     report = warehouse / "report" / "current" / "index.html"
     assert publish_id in report.read_text(encoding="utf-8")
 
 
 def test_warehouse_sql_formats_and_refuses_writes(served):
     _, warehouse = served
-    q = ("select geo_name, udgift_pr_patient_kr from marts.mart_udgift_pr_patient where speciale = '62' "
-         "and year = 2023 and geo_level = 'kommune' order by udgift_pr_patient_kr desc limit 1")
+    q = (
+        "select geo_name, udgift_pr_patient_kr from marts.mart_udgift_pr_patient where speciale = '62' "
+        "and year = 2023 and geo_level = 'kommune' order by udgift_pr_patient_kr desc limit 1"
+    )
     table = warehouse_cli("sql", "--warehouse", str(warehouse), q)
     assert table.returncode == 0 and "Morsø" in table.stdout and "15023" in table.stdout
     as_json = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "json", q)
@@ -89,8 +97,14 @@ def test_warehouse_sql_formats_and_refuses_writes(served):
     assert as_csv.stdout == "geo_name,udgift_pr_patient_kr\nMorsø,15023\n"
     write = warehouse_cli("sql", "--warehouse", str(warehouse), "drop table marts.dim_region")
     assert write.returncode == 1 and "read-only" in write.stderr
-    session = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "csv",
-                            input="select count(*) as n\nfrom marts.dim_kommune;\n\\q\n")
+    session = warehouse_cli(
+        "sql",
+        "--warehouse",
+        str(warehouse),
+        "--format",
+        "csv",
+        input="select count(*) as n\nfrom marts.dim_kommune;\n\\q\n",
+    )
     assert session.returncode == 0 and session.stdout == "n\n11\n"
     # .tables (and show tables) lists every schema's tables with dbt's descriptions
     tables = warehouse_cli("sql", "--warehouse", str(warehouse), "--format", "csv", input=".tables\nshow tables;\n")
@@ -121,15 +135,24 @@ def test_warehouse_sql_reads_the_warehouse_only_and_ctrl_c_cancels(served, tmp_p
     }
     for statement, says in hostile.items():
         proc = warehouse_cli("sql", "--warehouse", str(warehouse), statement)
-        assert proc.returncode == 1 and "reads its own tables only" in proc.stderr and says in proc.stderr, \
-            (statement, proc.stderr)
+        assert proc.returncode == 1 and "reads its own tables only" in proc.stderr and says in proc.stderr, (
+            statement,
+            proc.stderr,
+        )
     assert not (tmp_path / "out.csv").exists() and _sha(published) == before
     # Ctrl-C cancels a runaway statement. DuckDB stops some statements only after a while (its
     # tasks look for the interrupt between chunks, duckdb/duckdb#15925): then the shell says so,
     # and a second Ctrl-C ends it at once
-    slow = subprocess.Popen(_cmd("sql", "--warehouse", str(warehouse),
-                                 "select sum((i * 7919) % 1000000007) from range(1000000000000) t(i)"),
-                            cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    slow = subprocess.Popen(
+        _cmd(
+            "sql", "--warehouse", str(warehouse), "select sum((i * 7919) % 1000000007) from range(1000000000000) t(i)"
+        ),
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(4)
     slow.send_signal(signal.SIGINT)
     try:
@@ -158,8 +181,15 @@ def test_interactive_sql_on_a_terminal_keeps_history_between_sessions(served, tm
     def session(*lines: bytes) -> str:
         """Type each line at the prompt, as a user does (after the prompt is shown)."""
         main, child = pty.openpty()
-        proc = subprocess.Popen(_cmd("sql", "--warehouse", str(warehouse)), cwd=ROOT, env=env,
-                                stdin=child, stdout=child, stderr=child, close_fds=True)
+        proc = subprocess.Popen(
+            _cmd("sql", "--warehouse", str(warehouse)),
+            cwd=ROOT,
+            env=env,
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            close_fds=True,
+        )
         os.close(child)
         out = b""
         deadline = time.monotonic() + 60
@@ -189,8 +219,7 @@ def test_sqlalchemy_read_only_connection_as_superset_uses(served):
     import sqlalchemy as sa
 
     _, warehouse = served
-    engine = sa.create_engine(f"duckdb:///{warehouse / 'published.duckdb'}",
-                              connect_args={"read_only": True})
+    engine = sa.create_engine(f"duckdb:///{warehouse / 'published.duckdb'}", connect_args={"read_only": True})
     with engine.connect() as conn:
         n = conn.execute(sa.text("select count(*) from marts.mart_udvikling_19_23")).scalar()
         assert n > 300
@@ -204,13 +233,13 @@ def test_sqlalchemy_reflection_as_bi_tools_list_schemas_tables_and_columns(serve
     import sqlalchemy as sa
 
     _, warehouse = served
-    engine = sa.create_engine(f"duckdb:///{warehouse / 'published.duckdb'}",
-                              connect_args={"read_only": True})
+    engine = sa.create_engine(f"duckdb:///{warehouse / 'published.duckdb'}", connect_args={"read_only": True})
     try:
         inspector = sa.inspect(engine)
         assert {"published.marts", "published.raw"} <= set(inspector.get_schema_names())
         assert {"mart_udgift_pr_patient", "mart_udvikling_19_23", "dim_kommune"} <= set(
-            inspector.get_table_names(schema="marts"))
+            inspector.get_table_names(schema="marts")
+        )
         assert "stg_cells" in inspector.get_view_names(schema="staging")
         columns = {c["name"]: c for c in inspector.get_columns("mart_udgift_pr_patient", schema="marts")}
         assert {"speciale", "geo_code", "year", "udgift_pr_patient_kr", "publish_id"} <= set(columns)
@@ -221,18 +250,27 @@ def test_sqlalchemy_reflection_as_bi_tools_list_schemas_tables_and_columns(serve
 
 
 #: the marts BI tools are pointed at: dbt contracts fix their columns and types
-CONTRACT_MARTS = ["mart_udgift_pr_patient", "mart_udvikling", "mart_udvikling_19_23", "dim_kommune",
-                  "dim_region", "dim_speciale"]
+CONTRACT_MARTS = [
+    "mart_udgift_pr_patient",
+    "mart_udvikling",
+    "mart_udvikling_19_23",
+    "dim_kommune",
+    "dim_region",
+    "dim_speciale",
+]
 
 
 def test_bi_facing_marts_carry_their_descriptions_and_contracts(served):
     _, warehouse = served
     con = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
     try:
-        rows = con.execute("select table_name, column_name, comment from duckdb_columns() "
-                           "where schema_name = 'marts' and column_name != 'publish_id'").fetchall()
-        tables = dict(con.execute("select table_name, comment from duckdb_tables() "
-                                  "where schema_name = 'marts'").fetchall())
+        rows = con.execute(
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where schema_name = 'marts' and column_name != 'publish_id'"
+        ).fetchall()
+        tables = dict(
+            con.execute("select table_name, comment from duckdb_tables() where schema_name = 'marts'").fetchall()
+        )
     finally:
         con.close()
     undocumented = [(t, c) for t, c, comment in rows if not comment]
@@ -240,8 +278,11 @@ def test_bi_facing_marts_carry_their_descriptions_and_contracts(served):
     assert dict(((t, c), comment) for t, c, comment in rows)[("mart_udvikling_19_23", "from_year")]
     assert all(tables[t] for t in tables), tables
     manifest = json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text())
-    enforced = {n["name"] for n in manifest["nodes"].values()
-                if n["resource_type"] == "model" and n["config"]["contract"]["enforced"]}
+    enforced = {
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["config"]["contract"]["enforced"]
+    }
     assert enforced == set(CONTRACT_MARTS)
     node = manifest["nodes"]["model.regionsdata.mart_udgift_pr_patient"]
     assert node["columns"]["udgift_pr_patient_kr"]["data_type"] == "decimal(34,6)"
@@ -251,10 +292,24 @@ def _old_duckdb(version: str) -> Path:
     """A DuckDB client of an older release, installed (hash-checked) beside .venv, not in it."""
     target = ROOT / ".venv" / "clients" / f"duckdb-{version}"
     if not (target / "duckdb").is_dir():
-        proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                               "--no-deps", "--require-hashes", "--target", str(target), "-r",
-                               str(ROOT / "tests" / "clients" / f"duckdb-{version}.txt")],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--require-hashes",
+                "--target",
+                str(target),
+                "-r",
+                str(ROOT / "tests" / "clients" / f"duckdb-{version}.txt"),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return target
 
@@ -268,10 +323,15 @@ def test_published_copy_opens_in_duckdb_1_1_as_bi_drivers_embed_it(served):
         "print(json.dumps([duckdb.__version__,"
         " con.execute('select count(*) from marts.mart_udgift_pr_patient').fetchone()[0],"
         " con.execute('select count(*) from staging.stg_cells').fetchone()[0],"
-        " con.execute('select publish_id from meta.publish').fetchone()[0]]))\n")
+        " con.execute('select publish_id from meta.publish').fetchone()[0]]))\n"
+    )
     # -I would drop PYTHONPATH: -s keeps user site-packages out, PYTHONPATH puts the old client first
-    proc = subprocess.run([sys.executable, "-s", "-c", script, str(warehouse / "published.duckdb")],
-                          env={**clean_env(), "PYTHONPATH": str(client)}, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-s", "-c", script, str(warehouse / "published.duckdb")],
+        env={**clean_env(), "PYTHONPATH": str(client)},
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     version, marts_rows, cells, publish_id = json.loads(proc.stdout)
     assert version == "1.1.3"
@@ -310,8 +370,11 @@ class _RenderedCharts(HTMLParser):
             if stroke:
                 self.legend_colours.setdefault(self.section, []).append(stroke.group(1))
         # the ticks of the first y axis are <g class="ytick">, of the next "y2tick", "y3tick", ...
-        self._in_tick = (tag == "text" and "yaxislayer-above" in self.stack
-                         and bool(re.fullmatch(r"y\d*tick", self.stack[-2] if len(self.stack) > 1 else "")))
+        self._in_tick = (
+            tag == "text"
+            and "yaxislayer-above" in self.stack
+            and bool(re.fullmatch(r"y\d*tick", self.stack[-2] if len(self.stack) > 1 else ""))
+        )
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -329,10 +392,25 @@ class _RenderedCharts(HTMLParser):
 
 
 def _chromium(*args, profile: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                           f"--user-data-dir={profile}", "--virtual-time-budget=15000", "--hide-scrollbars",
-                           *args], capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=15000",
+            "--hide-scrollbars",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_report_charts_render_with_axes_on_every_facet_in_headless_chromium(served, tmp_path):
@@ -342,8 +420,14 @@ def test_report_charts_render_with_axes_on_every_facet_in_headless_chromium(serv
     dom = _chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile").stdout
     charts = _RenderedCharts()
     charts.feed(dom)
-    facets = {"udgift-pr-patient": 4, "regioner": 4, "udgift-i-alt": 1, "udvikling-19-23": 4, "budget": 1,
-              "afstemning": 1}
+    facets = {
+        "udgift-pr-patient": 4,
+        "regioner": 4,
+        "udgift-i-alt": 1,
+        "udvikling-19-23": 4,
+        "budget": 1,
+        "afstemning": 1,
+    }
     for section, n in facets.items():
         axes = charts.y_axes.get(section, [])
         # every facet has its own y axis with labelled ticks (not only the left-hand ones)
@@ -359,8 +443,15 @@ def test_report_charts_render_with_axes_on_every_facet_in_headless_chromium(serv
     assert len(charts.legend_colours["udgift-pr-patient"]) == 11
     assert len(set(charts.legend_colours["udgift-pr-patient"])) == 11
     assert len(set(charts.legend_colours["regioner"])) == 6
-    for label in ("Region Nordjylland", "Region Hovedstaden", "Danmark", "Vesthimmerland", "Aalborg",
-                  "Vederlagsfri fysioterapi (62)", "1.12 Forberedelse til sundhedsreformen"):
+    for label in (
+        "Region Nordjylland",
+        "Region Hovedstaden",
+        "Danmark",
+        "Vesthimmerland",
+        "Aalborg",
+        "Vederlagsfri fysioterapi (62)",
+        "1.12 Forberedelse til sundhedsreformen",
+    ):
         assert label in dom, label
     # and a screenshot of the page, as the README shows it
     png = tmp_path / "report.png"
@@ -460,9 +551,19 @@ def test_readers_never_fail_or_see_a_mix_during_five_refreshes(served, tmp_path)
     script = tmp_path / "reader.py"
     script.write_text(READER, encoding="utf-8")
     stop = tmp_path / "stop"
-    readers = [subprocess.Popen([sys.executable, str(script), str(published), str(stop),
-                                 str(tmp_path / f"reader{i}.json"), "hold" if i < 2 else "reconnect"])
-               for i in range(4)]
+    readers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(script),
+                str(published),
+                str(stop),
+                str(tmp_path / f"reader{i}.json"),
+                "hold" if i < 2 else "reconnect",
+            ]
+        )
+        for i in range(4)
+    ]
     ids = [_publish_ids(published)]
     try:
         for n in range(5):
@@ -477,7 +578,7 @@ def test_readers_never_fail_or_see_a_mix_during_five_refreshes(served, tmp_path)
             r.wait(timeout=60)
     results = [json.loads((tmp_path / f"reader{i}.json").read_text()) for i in range(4)]
     assert all(len(s) == 1 for s in ids) and len(set().union(*ids)) == 6  # six distinct publishes
-    for i, res in enumerate(results):
+    for res in results:
         assert res["failures"] == 0, res["errors"]
         assert res["mixed"] == 0
         assert res["queries"] > 20
@@ -492,9 +593,15 @@ def test_refresh_killed_mid_way_leaves_the_published_copy_and_the_next_one_succe
     published = warehouse / "published.duckdb"
     before_sha, before_ids = _sha(published), _publish_ids(published)
     _touch(sources / PROSE_DOC, 99)
-    proc = subprocess.Popen(_cmd("refresh", "-v", "--sources", str(sources), "--warehouse", str(warehouse)),
-                            cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        _cmd("refresh", "-v", "--sources", str(sources), "--warehouse", str(warehouse)),
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     # kill it (and dbt under it) while it builds the marts, before it can publish (-v: the full
     # log is shown, so dbt's first line says when)
     deadline = time.monotonic() + 120
@@ -528,7 +635,7 @@ def test_a_damaged_published_copy_is_repaired_by_the_next_refresh(served):
     sources, warehouse = served
     published = warehouse / "published.duckdb"
     data = published.read_bytes()
-    published.write_bytes(data[:len(data) // 3])  # cut short (a full disk, a bad copy)
+    published.write_bytes(data[: len(data) // 3])  # cut short (a full disk, a bad copy)
     proc = refresh_cli(sources, warehouse)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "(the published copy was missing or could not be read)" in proc.stdout

@@ -1,13 +1,14 @@
 """The practice plan's statements about its own tables, read and checked against the tables:
 real sentences of the document, agreeing and contradicting ones, and ones that cannot be checked
 (which must not be called contradicting)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-
 from conftest import KKR, SOURCES
+
 from orchestration.extract import extract_document
 from orchestration.extract.statements import _joined, _line_at, sentences
 
@@ -18,19 +19,27 @@ def statements():
 
 
 def _at(statements, line, place=None, kind=None):
-    found = [s for s in statements if s.line == line and (place is None or s.claim.place_name == place)
-             and (kind is None or s.claim.kind == kind)]
+    found = [
+        s
+        for s in statements
+        if s.line == line and (place is None or s.claim.place_name == place) and (kind is None or s.claim.kind == kind)
+    ]
     assert len(found) == 1, [(s.claim, s.verdict) for s in statements if s.line == line]
     return found[0]
 
 
 def test_sentences_rejoin_wrapped_words_and_keep_their_lines():
-    lines = ["Læsø Kommune har den højeste udgift pr. patient i 2023 på 1043 kr., mens Brøn-", "",
-             "derslev Kommune har den laveste udgift pr. patient i 2023 på 801 kr. Tabel 21 viser det."]
+    lines = [
+        "Læsø Kommune har den højeste udgift pr. patient i 2023 på 1043 kr., mens Brøn-",
+        "",
+        "derslev Kommune har den laveste udgift pr. patient i 2023 på 801 kr. Tabel 21 viser det.",
+    ]
     text, starts = _joined(lines, 0, 2)
     assert "Brønderslev Kommune" in text and _line_at(starts, text.index("derslev")) == 3
     assert [(s[:30], a, b) for s, a, b in sentences(lines, [])] == [
-        ("Læsø Kommune har den højeste u", 1, 3), ("Tabel 21 viser det.", 3, 3)]
+        ("Læsø Kommune har den højeste u", 1, 3),
+        ("Tabel 21 viser det.", 3, 3),
+    ]
 
 
 def test_a_value_and_a_rank_that_agree(statements):
@@ -38,7 +47,11 @@ def test_a_value_and_a_rank_that_agree(statements):
     # Kommune har den laveste udgift pr. patient i 2023 på 801 kr." (above Tabel 21)
     laesoe = _at(statements, 6801, "Læsø")
     assert (laesoe.claim.kind, laesoe.claim.rank, laesoe.claim.year, laesoe.claim.stated) == (
-        "value", "highest", 2023, Decimal(1043))
+        "value",
+        "highest",
+        2023,
+        Decimal(1043),
+    )
     assert (laesoe.table, laesoe.verdict, laesoe.table_raw, laesoe.table_line) == ("21", "agrees", "1.043 kr.", 6816)
     broenderslev = _at(statements, 6801, "Brønderslev")
     assert (broenderslev.claim.rank, broenderslev.verdict, broenderslev.table_raw) == ("lowest", "agrees", "801 kr.")
@@ -52,14 +65,21 @@ def test_changes_agree_with_the_printed_udvikling(statements):
     assert (hjoerring.table, hjoerring.verdict, hjoerring.table_raw) == ("19", "agrees", "-7%")
     region = _at(statements, 6718, "Region Nordjylland")
     assert (region.claim.period_from, region.claim.period_to, region.verdict, region.table_raw) == (
-        2019, 2023, "agrees", "1%")
+        2019,
+        2023,
+        "agrees",
+        "1%",
+    )
     # "I Aalborg og Rebild Kommuner ses et fald ... på hhv. -9% og -5%": one claim each
     assert [(s.claim.place_name, s.claim.stated, s.verdict) for s in statements if s.line == 7678] == [
-        ("Aalborg", Decimal(-9), "agrees"), ("Rebild", Decimal(-5), "agrees")]
+        ("Aalborg", Decimal(-9), "agrees"),
+        ("Rebild", Decimal(-5), "agrees"),
+    ]
     # two places ranked together: "Vesthimmerlands og Rebild Kommuner har set den største
     # stigning i udgifterne på hhv. 15% og 16%" is not contradicted by Rebild's 16% > 15%
-    assert {s.verdict for s in statements if s.line == 7100 and s.claim.place_name in ("Vesthimmerland", "Rebild")} \
-        == {"agrees"}
+    assert {s.verdict for s in statements if s.line == 7100 and s.claim.place_name in ("Vesthimmerland", "Rebild")} == {
+        "agrees"
+    }
 
 
 def test_counts_that_contradict_their_table(statements):
@@ -96,14 +116,18 @@ def test_what_cannot_be_checked_is_said_and_never_called_contradicting(statement
 
 def test_second_ranks(statements):
     # "Region Nordjylland tegner sig for den næstlaveste vækst med 24%" (Tabel 48): it is
-    assert (_at(statements, 7850, "Region Nordjylland").claim.rank, _at(statements, 7850, "Region Nordjylland").verdict) \
-        == ("second_lowest", "agrees")
+    assert (
+        _at(statements, 7850, "Region Nordjylland").claim.rank,
+        _at(statements, 7850, "Region Nordjylland").verdict,
+    ) == ("second_lowest", "agrees")
     # "Det ses, at Region Nordjylland har den næstlaveste udgift pr. patient i alle årene og
     # placerer sig under landsgennemsnittet": in Tabel 30 it is the second highest in every year
     t30 = _at(statements, 7154)
     assert (t30.table, t30.verdict) == ("30", "contradicts")
-    assert t30.reason.startswith("Region Nordjylland (11616) is not the second lowest: Region Sjælland 9698, "
-                                 "Region Syddanmark 10588, Region Hovedstaden 11279 in 2020")
+    assert t30.reason.startswith(
+        "Region Nordjylland (11616) is not the second lowest: Region Sjælland 9698, "
+        "Region Syddanmark 10588, Region Hovedstaden 11279 in 2020"
+    )
 
 
 def test_a_figure_changed_in_the_table_turns_the_statement_into_a_contradiction(tmp_path):
@@ -112,8 +136,13 @@ def test_a_figure_changed_in_the_table_turns_the_statement_into_a_contradiction(
     text = (SOURCES / KKR).read_text(encoding="utf-8")
     assert text.count("Læsø 898 kr. 949 kr. 1.207 kr. 968 kr. 1.043 kr. 16%") == 1
     doc = tmp_path / KKR
-    doc.write_text(text.replace("Læsø 898 kr. 949 kr. 1.207 kr. 968 kr. 1.043 kr. 16%",
-                                "Læsø 898 kr. 949 kr. 1.207 kr. 968 kr. 1.143 kr. 16%"), encoding="utf-8")
+    doc.write_text(
+        text.replace(
+            "Læsø 898 kr. 949 kr. 1.207 kr. 968 kr. 1.043 kr. 16%",
+            "Læsø 898 kr. 949 kr. 1.207 kr. 968 kr. 1.143 kr. 16%",
+        ),
+        encoding="utf-8",
+    )
     laesoe = _at(extract_document(doc).statements, 6801, "Læsø")
     assert laesoe.verdict == "contradicts"
     assert laesoe.reason == "the table prints 1.143 kr. for Læsø in 2023"

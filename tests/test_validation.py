@@ -1,12 +1,13 @@
 """The check frames and the GX suites, on real documents and on a corrupted copy."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, TOTAL_2019_SLIP, corrupt
+
 from orchestration import checks as C
 from orchestration import load as L
 
@@ -37,9 +38,14 @@ def budget_totals(tmp_path_factory):
 def _frames(cells):
     gaps = C.load_known_gaps(ROOT / "expectations" / "known_gaps.json")
     totals = C.totals_frame(cells)
-    return {"raw_cells_structure": cells, "raw_cells_domain": cells,
-            "raw_totals": totals, "raw_totals_findings": totals, "raw_udvikling": C.udvikling_frame(cells),
-            "raw_completeness": C.completeness_frame(cells, gaps)}
+    return {
+        "raw_cells_structure": cells,
+        "raw_cells_domain": cells,
+        "raw_totals": totals,
+        "raw_totals_findings": totals,
+        "raw_udvikling": C.udvikling_frame(cells),
+        "raw_completeness": C.completeness_frame(cells, gaps),
+    }
 
 
 def test_measures_from_captions():
@@ -56,8 +62,10 @@ def test_totals_add_up_in_the_real_document(kkr_cells):
     t28 = totals[(totals["table_number"] == "28") & (totals["year"] == 2020)].iloc[0]
     assert (t28["printed_total"], t28["raw"], t28["parts"]) == (860.4, "860.4", 5)
     assert t28["sum_of_parts"] == pytest.approx(860.4, abs=0.3)
-    t19 = totals[(totals["caption"].str.startswith("Udgifter pr. år til speciale 51 fordelt på kommuner"))
-                 & (totals["year"] == 2019)].iloc[0]
+    t19 = totals[
+        (totals["caption"].str.startswith("Udgifter pr. år til speciale 51 fordelt på kommuner"))
+        & (totals["year"] == 2019)
+    ].iloc[0]
     assert (t19["printed_total"], t19["sum_of_parts"], t19["parts"]) == (42135485.0, 42135486.0, 11)
     assert (t19["verdict"], t19["interpretation"]) == ("agrees", "the rows since the previous total")
     # every total of Bilag 1 (tables 18-57) adds up; the patient tables are not additive
@@ -70,15 +78,19 @@ def test_totals_add_up_in_the_real_document(kkr_cells):
     # what does not add up: no reading of these layouts fits, so nothing is claimed about them
     others = totals[totals["verdict"] != "agrees"]
     assert set(zip(others["table_number"], others["total_row"], others["verdict"])) == {
-        ("16", "Hovedtotal", "unexplained"), ("21", "I alt", "unexplained")}
+        ("16", "Hovedtotal", "unexplained"),
+        ("21", "I alt", "unexplained"),
+    }
 
 
 def test_totals_of_the_budget_catalogue_find_its_slips(budget_totals):
     t = budget_totals
+
     def one(total_row, column, line):
         rows = t[(t["total_row"] == total_row) & (t["column_label"] == column) & (t["line"] == line)]
         assert len(rows) == 1, rows
         return rows.iloc[0]
+
     # the overview's Total prints 217,1 where its six areas (and their 37 proposals) give 212,1
     total = one("Total", "Min.", 593)
     assert (total["raw"], total["sum_of_parts"], total["verdict"]) == ("217,1", 212.1, "slip")
@@ -104,7 +116,11 @@ def test_totals_of_the_budget_catalogue_find_its_slips(budget_totals):
 def test_danmark_is_the_total_of_the_regions(tmp_path):
     totals = C.totals_frame(_staged_cells(tmp_path / "w.duckdb", SOURCES / REGIONER_DR))
     by_column = totals.set_index("column_label")
-    assert by_column.loc["Opslåede", ["total_row", "printed_total", "verdict"]].tolist() == ["Danmark", 1045.0, "agrees"]
+    assert by_column.loc["Opslåede", ["total_row", "printed_total", "verdict"]].tolist() == [
+        "Danmark",
+        1045.0,
+        "agrees",
+    ]
     # the table's note says the regions' unfilled posts cannot be compared with the country's
     assert by_column.loc["Ubesatte ifht gældende plan", "verdict"] == "unexplained"
 
@@ -121,7 +137,10 @@ def test_a_slip_warns_and_a_misread_blocks(tmp_path, validator):
     assert validator.validate("raw_totals", slip, "test-slip").success  # the blocking suite passes
     findings = validator.validate("raw_totals_findings", slip, "test-slip")
     assert not findings.success and not findings.blocking
-    assert f"{KKR}, Tabel 19, row 'Total', column '2019', line 6758, printed '42.135.885 kr.', its parts add up to 4.21355e+07" in findings.summary()
+    assert (
+        f"{KKR}, Tabel 19, row 'Total', column '2019', line 6758, printed '42.135.885 kr.', its parts add up to 4.21355e+07"  # noqa: E501
+        in findings.summary()
+    )
     bad = C.totals_frame(_staged_cells(tmp_path / "misread.duckdb", misread))
     row = bad[(bad["line"] == 6758) & (bad["year"] == 2019)].iloc[0]
     assert (row["printed_total"], row["verdict"]) == (4213548.0, "misread")  # a tenth of its parts
@@ -165,11 +184,18 @@ def test_gx_suites_pass_on_the_real_document_except_the_udvikling_warning(kkr_ce
     outcomes = {name: validator.validate(name, frame, "test-real") for name, frame in _frames(kkr_cells).items()}
     # the findings suite warns about the two annex tables whose totals no reading fits
     assert {n: o.success for n, o in outcomes.items()} == {
-        "raw_cells_structure": True, "raw_cells_domain": True, "raw_totals": True,
-        "raw_totals_findings": False, "raw_udvikling": False, "raw_completeness": True}
+        "raw_cells_structure": True,
+        "raw_cells_domain": True,
+        "raw_totals": True,
+        "raw_totals_findings": False,
+        "raw_udvikling": False,
+        "raw_completeness": True,
+    }
     assert not outcomes["raw_udvikling"].blocking and outcomes["raw_totals"].blocking
     assert not outcomes["raw_totals_findings"].blocking
-    assert "Tabel 22, row 'Region Nordjylland', column 'Udvikling 20-23', line 6851" in outcomes["raw_udvikling"].summary()
+    assert (
+        "Tabel 22, row 'Region Nordjylland', column 'Udvikling 20-23', line 6851" in outcomes["raw_udvikling"].summary()
+    )
     assert outcomes["raw_cells_structure"].rows_checked == len(kkr_cells)
     # a failing suite renders the Data Docs at once, and links its own page (readable offline)
     docs = outcomes["raw_udvikling"].data_docs

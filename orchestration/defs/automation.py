@@ -10,7 +10,6 @@ from .. import load as loadmod
 from .. import settings
 from .documents import refresh_documents
 
-
 #: a file changed more recently than this may still be being written: it waits a tick
 SETTLE_SECONDS = 10.0
 
@@ -38,10 +37,12 @@ def _run_config(files: list[str]) -> dict:
     return refresh_run_config(files, set())
 
 
-@dg.sensor(job=refresh_documents, minimum_interval_seconds=30,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Starts one run of refresh_documents for the documents in sources/ that are new "
-                       "or changed.")
+@dg.sensor(
+    job=refresh_documents,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Starts one run of refresh_documents for the documents in sources/ that are new or changed.",
+)
 def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     files = settings.source_files(settings.sources_dir())
     published = _published_hashes(settings.database_path())
@@ -57,15 +58,25 @@ def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.
     # run_key: one run per set of file contents and extractor version; a rejected version is not
     # retried until it changes
     key = hashlib.sha256("\n".join(f"{f.name}:{plan.shas[f.name]}" for f in plan.changed).encode()).hexdigest()
-    return dg.SensorResult(run_requests=[dg.RunRequest(
-        run_key=f"{key[:16]}:extractor-{loadmod.EXTRACTOR_VERSION}", run_config=_run_config(changed),
-        tags={"trigger": "sources_sensor", "documents": ", ".join(changed)[:200]})])
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(
+                run_key=f"{key[:16]}:extractor-{loadmod.EXTRACTOR_VERSION}",
+                run_config=_run_config(changed),
+                tags={"trigger": "sources_sensor", "documents": ", ".join(changed)[:200]},
+            )
+        ]
+    )
 
 
-@dg.schedule(job=refresh_documents, cron_schedule="0 6 * * *", execution_timezone="Europe/Copenhagen",
-             default_status=dg.DefaultScheduleStatus.STOPPED,
-             description="Daily 06:00 refresh of every document (off by default; one run, in which "
-                         "unchanged documents are skipped by their hash).")
+@dg.schedule(
+    job=refresh_documents,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Copenhagen",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Daily 06:00 refresh of every document (off by default; one run, in which "
+    "unchanged documents are skipped by their hash).",
+)
 def daily_refresh(context: dg.ScheduleEvaluationContext):
     stamp = context.scheduled_execution_time.isoformat()
     return dg.RunRequest(run_key=f"daily@{stamp}", run_config=_run_config([]), tags={"trigger": "daily_refresh"})
@@ -77,10 +88,12 @@ def _latest_storage_id(instance: dg.DagsterInstance, asset: str) -> int:
     return records[0].storage_id if records else 0
 
 
-@dg.sensor(job_name="transform", minimum_interval_seconds=30,
-           default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Rebuilds the dbt marts and the published copy (job transform) after a "
-                       "document was published.")
+@dg.sensor(
+    job_name="transform",
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Rebuilds the dbt marts and the published copy (job transform) after a document was published.",
+)
 def marts_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     published = _latest_storage_id(context.instance, "published_document")
     if not published:

@@ -4,6 +4,7 @@ downstream of ``published_document``, and dbt's tests show up as asset checks.
 The manifest is made with ``dbt parse`` when it is missing or older than any file of the dbt
 project, so a fresh clone and an edited model both work without a separate step.
 """
+
 import os
 import shutil
 import subprocess
@@ -37,8 +38,12 @@ def ensure_manifest() -> Path:
     newest = max(p.stat().st_mtime for p in settings.dbt_project_files())
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= newest:
         return MANIFEST
-    proc = subprocess.run([DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir",
-                           str(DBT_DIR), "--quiet"], env=dbt_env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--quiet"],
+        env=dbt_env(),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed in {DBT_DIR}:\n{proc.stdout}\n{proc.stderr}")
     return MANIFEST
@@ -55,8 +60,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 PINNED_TESTS = "tag:pinned"
 
 
-@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=WarehouseDbtTranslator(),
-            exclude=PINNED_TESTS)
+@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=WarehouseDbtTranslator(), exclude=PINNED_TESTS)
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, staging, marts and their tests, on the published rows (without the
     tests that pin one edition's figures, which hold for today's documents only)."""
@@ -86,8 +90,7 @@ class WarehouseDbtCli(DbtCliResource):
 
 def dbt_resource() -> DbtCliResource:
     os.environ["WAREHOUSE_DB"] = _warehouse_db()
-    return WarehouseDbtCli(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR),
-                           dbt_executable=DBT_EXECUTABLE)
+    return WarehouseDbtCli(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE)
 
 
 # The dbt sources are views and tables of the raw schema that publishing a document updates:
@@ -97,13 +100,14 @@ RAW_SOURCES = {
     "current_cells": "Published cells (view raw.current_cells over raw.cells).",
     "current_tables": "Published tables (view raw.current_tables over raw.tables).",
     "current_totals": "Published totals beside their parts (view raw.current_totals over raw.totals).",
-    "current_statements": "Published statements of the documents about their tables, checked (view raw.current_statements).",
+    "current_statements": "Published statements of the documents about their tables, checked (view raw.current_statements).",  # noqa: E501
     "loads": "Every load attempt (raw.loads).",
     "geo": "Canonical geography (raw.geo), written with the schema.",
 }
-raw_sources = [dg.AssetSpec(key=["raw", name], description=desc, group_name="raw",
-                            deps=["published_document"], kinds={"duckdb"})
-               for name, desc in RAW_SOURCES.items()]
+raw_sources = [
+    dg.AssetSpec(key=["raw", name], description=desc, group_name="raw", deps=["published_document"], kinds={"duckdb"})
+    for name, desc in RAW_SOURCES.items()
+]
 
 
 @dg.asset(deps=[dbt_models], group_name="serve", kinds={"duckdb", "parquet", "html"})
@@ -118,16 +122,21 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
     from .documents import _validator
 
     docs = _validator(str(settings.warehouse_dir()), str(settings.expectations_dir())).build_docs()
-    return dg.MaterializeResult(metadata={
-        "publish_id": result.publish_id, "path": dg.MetadataValue.path(str(result.path)),
-        "mart_tables": len(result.tables), "parquet": dg.MetadataValue.path(str(result.parquet_dir)),
-        "report": dg.MetadataValue.path(str(result.report) if result.report else ""),
-        "gx_data_docs": dg.MetadataValue.url(docs or ""),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "publish_id": result.publish_id,
+            "path": dg.MetadataValue.path(str(result.path)),
+            "mart_tables": len(result.tables),
+            "parquet": dg.MetadataValue.path(str(result.parquet_dir)),
+            "report": dg.MetadataValue.path(str(result.report) if result.report else ""),
+            "gx_data_docs": dg.MetadataValue.url(docs or ""),
+        }
+    )
 
 
 transform_job = dg.define_asset_job(
-    "transform", selection=dg.AssetSelection.assets(dbt_models, published_warehouse),
+    "transform",
+    selection=dg.AssetSelection.assets(dbt_models, published_warehouse),
     description="dbt build (staging, dimensions, marts and their tests), then publish the read-only copy.",
     executor_def=dg.in_process_executor,
 )

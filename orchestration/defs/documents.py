@@ -36,8 +36,9 @@ from ..validate import GX_CHECKS, SHRINK_CHECK, SHRINK_DESCRIPTION
 documents = dg.DynamicPartitionsDefinition(name="documents")
 
 # Partitioned asset checks are a preview feature in Dagster 1.13; we rely on them knowingly.
-warnings.filterwarnings("ignore", category=dg.PreviewWarning,
-                        message="Specifying a partitions_def on an AssetCheckSpec")
+warnings.filterwarnings(
+    "ignore", category=dg.PreviewWarning, message="Specifying a partitions_def on an AssetCheckSpec"
+)
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -65,15 +66,25 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 staged_document = dg.AssetSpec(
-    "staged_document", partitions_def=documents, group_name="raw", kinds={"python", "duckdb"},
+    "staged_document",
+    partitions_def=documents,
+    group_name="raw",
+    kinds={"python", "duckdb"},
     description="One document extracted and its tables, cells and problems staged in DuckDB (raw "
-                "schema) under a new load id; materialized by the job refresh_documents.")
+    "schema) under a new load id; materialized by the job refresh_documents.",
+)
 published_document = dg.AssetSpec(
-    "published_document", partitions_def=documents, group_name="raw", kinds={"duckdb"}, deps=[staged_document],
-    description="The validated load published: the document's rows in raw.current_* become this load's.")
+    "published_document",
+    partitions_def=documents,
+    group_name="raw",
+    kinds={"duckdb"},
+    deps=[staged_document],
+    description="The validated load published: the document's rows in raw.current_* become this load's.",
+)
 
 
 # -- the job ----------------------------------------------------------------------------------
+
 
 class PlanConfig(dg.Config):
     files: list[str] = []  # documents to refresh (names in the sources folder); empty: every one
@@ -98,9 +109,11 @@ def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse
         context.instance.add_dynamic_partitions(documents.name, new)
     published = {} if config.force else loadmod.published_hashes_of(warehouse.db)
     changed = [p for p in paths if published.get(p.name) != loadmod.file_sha256(p)]
-    context.log.info(f"{len(changed)} of {len(paths)} document(s) new or changed"
-                     + (": " + ", ".join(p.name for p in changed[:10]) if changed else "")
-                     + (", ..." if len(changed) > 10 else ""))
+    context.log.info(
+        f"{len(changed)} of {len(paths)} document(s) new or changed"
+        + (": " + ", ".join(p.name for p in changed[:10]) if changed else "")
+        + (", ..." if len(changed) > 10 else "")
+    )
     chunks = max(1, min(config.chunks, len(changed)))
     for i in range(chunks):
         part = [str(p) for p in changed[i::chunks]]
@@ -142,12 +155,23 @@ def stage_documents(context: dg.OpExecutionContext, chunks: list[list], warehous
     shutil.rmtree(warehouse.staging_dir(context.run_id), ignore_errors=True)  # what is left: empty folders
     for w in written:
         if w.status == "staged":
-            context.log_event(dg.AssetMaterialization(
-                staged_document.key, partition=w.file,
-                metadata={"load_id": w.load_id, "tables": w.tables, "cells": w.cells, "problems": w.problems,
-                          "database": dg.MetadataValue.path(str(warehouse.db))}))
-    context.log.info(f"staged {sum(w.status == 'staged' for w in written)} load(s), "
-                     f"{sum(w.status == 'failed' for w in written)} failed")
+            context.log_event(
+                dg.AssetMaterialization(
+                    staged_document.key,
+                    partition=w.file,
+                    metadata={
+                        "load_id": w.load_id,
+                        "tables": w.tables,
+                        "cells": w.cells,
+                        "problems": w.problems,
+                        "database": dg.MetadataValue.path(str(warehouse.db)),
+                    },
+                )
+            )
+    context.log.info(
+        f"staged {sum(w.status == 'staged' for w in written)} load(s), "
+        f"{sum(w.status == 'failed' for w in written)} failed"
+    )
     return {w.load_id: w.file for w in written if w.status == "staged"}
 
 
@@ -165,21 +189,33 @@ def _check_evaluation(o) -> dg.AssetCheckEvaluation:
     if "data_docs" in metadata:
         metadata["data_docs"] = dg.MetadataValue.url(metadata["data_docs"])
     return dg.AssetCheckEvaluation(
-        asset_key=staged_document.key, check_name=o.check, passed=o.passed, partition=o.file,
+        asset_key=staged_document.key,
+        check_name=o.check,
+        passed=o.passed,
+        partition=o.file,
         severity=dg.AssetCheckSeverity.ERROR if o.blocking else dg.AssetCheckSeverity.WARN,
-        description=o.description[:2000], blocking=o.blocking, metadata=metadata)
+        description=o.description[:2000],
+        blocking=o.blocking,
+        metadata=metadata,
+    )
 
 
 @dg.op
-def validate_documents(context: dg.OpExecutionContext, config: ValidateConfig, staged: dict,
-                       warehouse: WarehouseResource) -> dict:
+def validate_documents(
+    context: dg.OpExecutionContext, config: ValidateConfig, staged: dict, warehouse: WarehouseResource
+) -> dict:
     """Every check on every staged load, each GX suite once over all of them; a load failing a
     blocking check is rejected. Returns the loads that passed (load id -> file)."""
     from ..validate import run_checks
 
-    outcomes = run_checks(warehouse.db, staged, _validator(warehouse.warehouse, warehouse.expectations),
-                          Path(warehouse.expectations), set(config.accept_shrink),
-                          run_name=f"refresh-{context.run_id[:8]}")
+    outcomes = run_checks(
+        warehouse.db,
+        staged,
+        _validator(warehouse.warehouse, warehouse.expectations),
+        Path(warehouse.expectations),
+        set(config.accept_shrink),
+        run_name=f"refresh-{context.run_id[:8]}",
+    )
     for o in outcomes:  # each document's result of each check, for its partition
         context.log_event(_check_evaluation(o))
         if o.blocking and not o.passed:  # a blocked document's failing rows, in the run's log too
@@ -187,8 +223,10 @@ def validate_documents(context: dg.OpExecutionContext, config: ValidateConfig, s
     blocked = {o.load_id for o in outcomes if o.blocking and not o.passed}
     warned = {o.load_id for o in outcomes if not o.blocking and not o.passed}
     # one line for all (a log line is an event: one per document would cost as much as the checks)
-    context.log.info(f"checked {len(staged)} load(s): {len(blocked)} blocked, {len(warned)} with warnings"
-                     + ("; blocked: " + ", ".join(sorted(staged[i] for i in blocked)) if blocked else ""))
+    context.log.info(
+        f"checked {len(staged)} load(s): {len(blocked)} blocked, {len(warned)} with warnings"
+        + ("; blocked: " + ", ".join(sorted(staged[i] for i in blocked)) if blocked else "")
+    )
     return {load_id: file for load_id, file in staged.items() if load_id not in blocked}
 
 
@@ -197,15 +235,21 @@ def publish_documents(context: dg.OpExecutionContext, passed: dict, warehouse: W
     """Publish every load that passed its checks (each document in its own transaction)."""
     replaced = loadmod.publish_loads(warehouse.db, list(passed), loadmod.read_catalogue(Path(warehouse.sources)))
     for load_id, old in replaced.items():
-        context.log_event(dg.AssetMaterialization(published_document.key, partition=passed[load_id],
-                                                  metadata={"load_id": load_id, "replaced": old or ""}))
+        context.log_event(
+            dg.AssetMaterialization(
+                published_document.key, partition=passed[load_id], metadata={"load_id": load_id, "replaced": old or ""}
+            )
+        )
     context.log.info(f"published {len(replaced)} document(s)")
     return list(replaced)
 
 
-@dg.job(description="Extract, stage, validate (GX) and publish the new or changed documents of "
-                    "sources/ (or those named in the config), in one run.",
-        executor_def=dg.multi_or_in_process_executor, tags={"dagster/max_runtime": 3600})
+@dg.job(
+    description="Extract, stage, validate (GX) and publish the new or changed documents of "
+    "sources/ (or those named in the config), in one run.",
+    executor_def=dg.multi_or_in_process_executor,
+    tags={"dagster/max_runtime": 3600},
+)
 def refresh_documents():
     chunks = plan_documents().map(extract_documents)
     publish_documents(validate_documents(stage_documents(chunks.collect())))
@@ -213,24 +257,30 @@ def refresh_documents():
 
 # -- the checks, run on their own (from the UI) -----------------------------------------------
 
+
 def _latest_load(db: Path, file: str) -> str | None:
     """The document's newest load: staged, else published."""
     con = loadmod.connect(db)
     try:
-        row = con.execute("select load_id from raw.loads where file = ? and status in ('staged', 'published') "
-                          "order by started_at desc limit 1", [file]).fetchone()
+        row = con.execute(
+            "select load_id from raw.loads where file = ? and status in ('staged', 'published') "
+            "order by started_at desc limit 1",
+            [file],
+        ).fetchone()
     finally:
         con.close()
     return row[0] if row else None
 
 
 def _make_check(check_name: str, description: str, blocking: bool):
-    @dg.asset_check(asset=staged_document.key, name=check_name, description=description, blocking=blocking,
-                    partitions_def=documents)
+    @dg.asset_check(
+        asset=staged_document.key, name=check_name, description=description, blocking=blocking, partitions_def=documents
+    )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         """Run on its own, the check validates the document's newest load again (a refresh
         evaluates it in validate_documents)."""
-        from ..validate import GX_CHECKS as gx, check_frames
+        from ..validate import GX_CHECKS as gx
+        from ..validate import check_frames
 
         file = context.partition_key
         load_id = _latest_load(warehouse.db, file)
@@ -244,8 +294,10 @@ def _make_check(check_name: str, description: str, blocking: bool):
         frame = check_frames(warehouse.db, [load_id], Path(warehouse.expectations))[kind]
         outcome = _validator(warehouse.warehouse, warehouse.expectations).validate(suite, frame, run_name=load_id)
         return dg.AssetCheckResult(
-            passed=outcome.success, description=f"{file} (load {load_id}): {outcome.summary()}"[:2000],
-            severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN)
+            passed=outcome.success,
+            description=f"{file} (load {load_id}): {outcome.summary()}"[:2000],
+            severity=dg.AssetCheckSeverity.ERROR if outcome.blocking else dg.AssetCheckSeverity.WARN,
+        )
 
     return _check
 
@@ -255,8 +307,10 @@ def _suite_meta(suite: str) -> dict:
 
 
 document_checks = [
-    *(_make_check(name, _suite_meta(suite)["description"], bool(_suite_meta(suite).get("blocking", True)))
-      for name, suite in GX_CHECKS.items()),
+    *(
+        _make_check(name, _suite_meta(suite)["description"], bool(_suite_meta(suite).get("blocking", True)))
+        for name, suite in GX_CHECKS.items()
+    ),
     _make_check(SHRINK_CHECK, SHRINK_DESCRIPTION, True),
 ]
 
@@ -264,5 +318,9 @@ document_checks = [
 def document_definitions() -> dg.Definitions:
     """Only the document assets, checks and job: what a refresh needs when no marts are built
     (importing dbt costs a second). The full set is orchestration.definitions.defs."""
-    return dg.Definitions(assets=[staged_document, published_document], asset_checks=document_checks,
-                          jobs=[refresh_documents], resources={"warehouse": WarehouseResource()})
+    return dg.Definitions(
+        assets=[staged_document, published_document],
+        asset_checks=document_checks,
+        jobs=[refresh_documents],
+        resources={"warehouse": WarehouseResource()},
+    )

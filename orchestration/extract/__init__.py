@@ -1,5 +1,6 @@
 """Table extraction from Danish regional health documents. Plain Python, no Dagster; compiled
 with mypyc where a build for these exact sources exists (see ``native``)."""
+
 from . import native
 
 COMPILED = native.activate(__path__)  # before any other module of the package is imported

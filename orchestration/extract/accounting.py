@@ -18,6 +18,7 @@ Each number is exactly one of:
 The extractor reports every run of figure lines that no table took (``document``), so
 ``unaccounted`` is 0 unless a stage loses track of a line; the tests check that it is.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,12 +33,30 @@ from .settings import DEFAULT, ExtractionSettings
 
 _OPEN = "[(\\[\"”“']"  # an opening bracket or quote
 _SIGN = "[-\u2212\u2013]"
-_FIGURE = (r"[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"  # after the first digit; then a unit
-           r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*")
+_FIGURE = (
+    r"[\d.,\u00a0\u202f]*(?:[-\u2013/]\d[\d.,]*)*"  # after the first digit; then a unit
+    r"(?:%|kr\.?|mio\.|mia\.)?[)\]\"”“']?\**[.,:;!?)]*"
+)
 _SENTENCE_MIN_WORDS = 4
 #: words that make a label a sentence: "Målopfyldelsen er således 100 %"
-SENTENCE_VERBS = {"er", "var", "har", "havde", "blev", "bliver", "vil", "kan", "skal", "udgør",
-                  "udgjorde", "forventes", "viser", "ses", "steg", "faldt"}
+SENTENCE_VERBS = {
+    "er",
+    "var",
+    "har",
+    "havde",
+    "blev",
+    "bliver",
+    "vil",
+    "kan",
+    "skal",
+    "udgør",
+    "udgjorde",
+    "forventes",
+    "viser",
+    "ses",
+    "steg",
+    "faldt",
+}
 
 
 #: a number standing between spaces (or tabs, or line ends): {_OPEN}?{_SIGN}?\d{_FIGURE} as a
@@ -46,7 +65,8 @@ SENTENCE_VERBS = {"er", "var", "har", "havde", "blev", "bliver", "vil", "kan", "
 #: first character was.
 NUMBER_IN_LINE_RE = re.compile(
     f"[(\\[\"”“'\\-\u2212\u2013\\d](?<![^ \\t\\n].)"
-    f"(?:(?<={_OPEN}){_SIGN}?\\d|(?<={_SIGN})\\d|(?<=\\d)){_FIGURE}(?![^ \\t\\n])")
+    f"(?:(?<={_OPEN}){_SIGN}?\\d|(?<={_SIGN})\\d|(?<=\\d)){_FIGURE}(?![^ \\t\\n])"
+)
 
 
 def reads_like_sentence(label: str) -> bool:
@@ -77,8 +97,7 @@ def is_figure_line(index: LineIndex, idx: int, settings: ExtractionSettings = DE
     return not any(w.casefold() in SENTENCE_VERBS for w in label.split())
 
 
-def figure_runs(index: LineIndex, nonempty: list[int], settings: ExtractionSettings = DEFAULT
-                ) -> list[list[int]]:
+def figure_runs(index: LineIndex, nonempty: list[int], settings: ExtractionSettings = DEFAULT) -> list[list[int]]:
     """Runs of figure lines (1-based), next to each other but for blank lines and page
     furniture, that a table must account for: two or more lines, or one line with two or
     more figures whose label is not a sentence. One line with one figure is text: a title
@@ -120,9 +139,15 @@ def _furniture_number(text: str, offset: int, is_heading: bool, is_footnote: boo
     return (is_heading or is_footnote) and head == ""
 
 
-def account(lines: list[str], furniture: dict[int, str], headings: list[int], tables: list[Table],
-            problems: list[Problem], footnotes: dict[int, int], runs: list[list[int]]
-            ) -> NumberAccounting:
+def account(
+    lines: list[str],
+    furniture: dict[int, str],
+    headings: list[int],
+    tables: list[Table],
+    problems: list[Problem],
+    footnotes: dict[int, int],
+    runs: list[list[int]],
+) -> NumberAccounting:
     """The accounting of a document's numbers, given what extraction made of it (``runs``:
     figure_runs of the document). The numbers are found in one pass over the whole text."""
     spans: dict[int, list[tuple[int, int]]] = {}
@@ -159,17 +184,25 @@ def account(lines: list[str], furniture: dict[int, str], headings: list[int], ta
             else:
                 line_cat = "prose"
             cells = spans.get(ln, ())
-            leading = line_cat != "furniture" and (line[:2].strip()[:1].isdigit()
-                                                   or line.lstrip().startswith(("Tabel", "Figur")))
+            leading = line_cat != "furniture" and (
+                line[:2].strip()[:1].isdigit() or line.lstrip().startswith(("Tabel", "Figur"))
+            )
         offset = pos - starts[ln - 1]
         cat = line_cat
         if (ln, offset) in cell_starts or (cells and any(a <= offset < b for a, b in cells)):
             cat = "cell"
         elif leading and _furniture_number(line, offset, False, False):
             cat = "furniture"  # "Tabel 21", "Figur 4"
-        elif leading and cat != "table_text" and _furniture_number(
-                line, offset, ln in heading_lines or bool(NUMBERED_HEADING_RE.match(line)),
-                ln in footnote_lines or bool(FOOTNOTE_DEF_RE.match(line))):
+        elif (
+            leading
+            and cat != "table_text"
+            and _furniture_number(
+                line,
+                offset,
+                ln in heading_lines or bool(NUMBERED_HEADING_RE.match(line)),
+                ln in footnote_lines or bool(FOOTNOTE_DEF_RE.match(line)),
+            )
+        ):
             cat = "furniture"  # "1.17 Konsolidering ...", "9 Grundet ..."
         counts[cat] += 1
         tokens.append((ln, offset, m.group(), cat))

@@ -6,6 +6,7 @@ It is kept when its header is understood and it yields figures; otherwise it is 
 and the rejection is remembered: lines of figures that no table keeps are reported with the
 reason their candidate was rejected (see ``document``).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,6 +32,7 @@ PERIOD_WORD_RE = re.compile(r"^\(?(?:\d{2,4}[-\u2013]\d{2,4}|[A-ZÆØÅ]+\d)\)?[
 @dataclass
 class Rejected:
     """A candidate block that was not kept: its lines and why."""
+
     first_line: int  # 1-based
     last_line: int
     reason: str
@@ -49,9 +51,17 @@ def ends_sentence(s: str) -> bool:
 class BlockScanner:
     """Finds the uncaptioned tables of one document, outside the lines already claimed."""
 
-    def __init__(self, file: str, stem: str, index: LineIndex, nonempty: list[int],
-                 headings: list[int], footnotes: dict[int, int], claimed: set[int],
-                 settings: ExtractionSettings = DEFAULT):
+    def __init__(
+        self,
+        file: str,
+        stem: str,
+        index: LineIndex,
+        nonempty: list[int],
+        headings: list[int],
+        footnotes: dict[int, int],
+        claimed: set[int],
+        settings: ExtractionSettings = DEFAULT,
+    ):
         self.file, self.stem, self.index = file, stem, index
         self.lines = index.lines
         self.nonempty = nonempty
@@ -177,9 +187,14 @@ class BlockScanner:
                 j -= 1
                 continue
             blank = 0
-            if (s.startswith(BULLET_PREFIXES) or is_prose(s) or self._is_row(j)
-                    or HEADING_RE.match(self.lines[j]) or self._in_paragraph(j)
-                    or (s.endswith(":") and len(s.split()) >= 3)):  # "... fastsættes således:"
+            if (
+                s.startswith(BULLET_PREFIXES)
+                or is_prose(s)
+                or self._is_row(j)
+                or HEADING_RE.match(self.lines[j])
+                or self._in_paragraph(j)
+                or (s.endswith(":") and len(s.split()) >= 3)
+            ):  # "... fastsættes således:"
                 break
             start, seen = j, seen + 1
             j -= 1
@@ -194,8 +209,13 @@ class BlockScanner:
         parts = [self.lines[j]]
         above = self._previous_nonblank(j)
         # a title wrapped over two lines: "Forventet tilgang af ... i" / "Region Nordjylland"
-        if above is not None and above not in self.claimed and self._title_like(above) \
-                and self.lines[above].rstrip()[-1:].isalpha() and self.lines[above].rstrip().split()[-1].islower():
+        if (
+            above is not None
+            and above not in self.claimed
+            and self._title_like(above)
+            and self.lines[above].rstrip()[-1:].isalpha()
+            and self.lines[above].rstrip().split()[-1].islower()
+        ):
             parts.insert(0, self.lines[above])
         return dehyphenate_join(parts).lstrip("".join(BULLET_PREFIXES) + " \t")
 
@@ -304,13 +324,14 @@ class BlockScanner:
         if len(useful) < self.settings.min_block_values:
             return f"{len(useful)} figure(s) read: too few for a table"
         if table.rows_with_extra_numbers > self.settings.max_extra_number_rows * max(table.rows, 1):
-            return (f"{table.rows_with_extra_numbers} of {table.rows} rows have more figures than "
-                    "the header has columns")
+            return f"{table.rows_with_extra_numbers} of {table.rows} rows have more figures than the header has columns"
         unplaced = [p for p in table.problems if p.kind is ProblemKind.AMBIGUOUS_ROW]
         odd_rows = len(unplaced) + table.rows_with_extra_numbers
         if odd_rows > self.settings.max_odd_row_share * max(table.rows, 1):
-            return (f"{len(unplaced)} of {table.rows} rows could not be placed in columns and "
-                    f"{table.rows_with_extra_numbers} had more figures than columns")
+            return (
+                f"{len(unplaced)} of {table.rows} rows could not be placed in columns and "
+                f"{table.rows_with_extra_numbers} had more figures than columns"
+            )
         labels = [c for c in table.columns if len(c.split()) > 3]
         if len(labels) != len(set(labels)):
             return "cells of text: the same words head two columns"
@@ -324,8 +345,7 @@ class BlockScanner:
         maybe = []
         may_have_cells = self.index.may_have_cells
         for i in self.nonempty:
-            if may_have_cells[i] or (("19" in (tail := lines[i]) or "20" in tail)
-                                     and TWO_YEARS_RE.search(tail)):
+            if may_have_cells[i] or (("19" in (tail := lines[i]) or "20" in tail) and TWO_YEARS_RE.search(tail)):
                 maybe.append(i)
         pos = 0
         idx = 0
@@ -352,7 +372,8 @@ class BlockScanner:
                 heading = f"{heading} – {lead_in}" if heading else lead_in
             table = Table(self.file, f"{self.stem}:L{start + 1}", None, heading or "", start + 1, "block")
             TableBuilder(table, body, self.footnotes, self.settings).build(
-                columns_ok=lambda columns: self._text_or_data_column(columns) is None)
+                columns_ok=lambda columns: self._text_or_data_column(columns) is None
+            )
             end = max(body.end_line, anchor + 1)
             reason = self._verdict(table)
             if reason is None:

@@ -27,6 +27,7 @@ Rules return CONTINUE (the line is used, go on), END (the table ended before or 
 line) or None (not this rule's line). The body keeps every line it used, so the accounting
 can say which numbers belong to the table.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from . import geo as geomod
-from .lines import (CAPTION_RE, LONE_ITEM_NUMBER_RE, YEAR_RANGE_RE, LineIndex, RawCell,
-                    dehyphenate_join)
+from .lines import CAPTION_RE, LONE_ITEM_NUMBER_RE, YEAR_RANGE_RE, LineIndex, RawCell, dehyphenate_join
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
 
@@ -140,8 +140,7 @@ def _norm(text: str) -> str:
 class BodyReader:
     """Reads lines [start, stop) (0-based) of a document into a Body."""
 
-    def __init__(self, index: LineIndex, start: int, stop: int,
-                 settings: ExtractionSettings = DEFAULT):
+    def __init__(self, index: LineIndex, start: int, stop: int, settings: ExtractionSettings = DEFAULT):
         self.index, self.start, self.stop, self.settings = index, start, stop, settings
         self.header: list[tuple[str, int]] = []
         self.rows: list[RawRow] = []
@@ -159,13 +158,23 @@ class BodyReader:
         self.label, self.label_end = "", 0
         self.cells: list[RawCell] = []
         self.rules_before_cells: list[Rule] = [
-            self.rotated_group_label, self.page_furniture, self.caption, self.source_note,
-            self.footnote, self.repeated_header, self.year_header, self.figure_caption,
+            self.rotated_group_label,
+            self.page_furniture,
+            self.caption,
+            self.source_note,
+            self.footnote,
+            self.repeated_header,
+            self.year_header,
+            self.figure_caption,
         ]
         self.rules_after_cells: list[Rule] = [
-            self.header_continuation, self.heading, self.label_only, self.title_after_total,
+            self.header_continuation,
+            self.heading,
+            self.label_only,
+            self.title_after_total,
             self.long_label,
-            self.cells_only, self.row,
+            self.cells_only,
+            self.row,
         ]
 
     # -- driving -------------------------------------------------------------------------------
@@ -183,10 +192,8 @@ class BodyReader:
             self.ended_by, self.end_line = "end_of_file", self.stop
             if self.pending and self.rows:
                 # label-only lines left at the end of the file: a row cut off before its figures
-                self._append(RawRow(list(self.pending), [], self.pending[0][1], self.section,
-                                        text=self.pending[0][0]))
-        return Body(self.header, self.rows, self.end_line, self.ended_by, self.skipped,
-                    self.trailing)
+                self._append(RawRow(list(self.pending), [], self.pending[0][1], self.section, text=self.pending[0][0]))
+        return Body(self.header, self.rows, self.end_line, self.ended_by, self.skipped, self.trailing)
 
     def _lines(self) -> Iterator[tuple[int, str, str]]:
         while True:
@@ -235,7 +242,7 @@ class BodyReader:
     # -- rules before the line's cells are read -----------------------------------------------------
     def rotated_group_label(self, ln: int, text: str, s: str) -> Step | None:
         if text.startswith(SECTION_MARK):
-            self.section = text[len(SECTION_MARK):]
+            self.section = text[len(SECTION_MARK) :]
             return CONTINUE
         return None
 
@@ -268,12 +275,13 @@ class BodyReader:
             return None
         if self._header_norms is None:  # the header is complete once rows have begun
             self._header_norms = [_norm(h) for h, _ in self.header]
-            self._repeat_starts = {self._header_norms[k]: k for k, (h, hln) in
-                                   reversed(list(enumerate(self.header)))
-                                   if k == 0 or self.index.is_year_header(hln - 1)}
+            self._repeat_starts = {
+                self._header_norms[k]: k
+                for k, (h, hln) in reversed(list(enumerate(self.header)))
+                if k == 0 or self.index.is_year_header(hln - 1)
+            }
         norm = _norm(s)
-        if self._repeat_pos and self._repeat_pos < len(self.header) \
-                and norm == self._header_norms[self._repeat_pos]:
+        if self._repeat_pos and self._repeat_pos < len(self.header) and norm == self._header_norms[self._repeat_pos]:
             self._repeat_pos += 1
         elif norm in self._repeat_starts:
             self._group_label_from_pending()
@@ -321,8 +329,11 @@ class BodyReader:
         if self.rows or not cells:
             return None
         years = all(c.read_as == "integer" and is_year(c.raw) for c in cells)
-        if ((self.header and not label and len(cells) == 1 and YEAR_RANGE_RE.match(cells[0].raw))
-                or (self.header and label[:1].islower() and years) or years):
+        if (
+            (self.header and not label and len(cells) == 1 and YEAR_RANGE_RE.match(cells[0].raw))
+            or (self.header and label[:1].islower() and years)
+            or years
+        ):
             self.header.extend(self.pending)
             self.pending.clear()
             self.header.append((text, ln))
@@ -339,14 +350,18 @@ class BodyReader:
             self.header.append((text, ln))
             return CONTINUE
         words = len(s.split())
-        if ((words >= settings.prose_words and s.endswith((".", ":", ";")))
-                or (words >= settings.prose_words_unpunctuated and not s.endswith("-"))
-                or words >= settings.prose_label_words) and not self._row_label_ahead():
+        if (
+            (words >= settings.prose_words and s.endswith((".", ":", ";")))
+            or (words >= settings.prose_words_unpunctuated and not s.endswith("-"))
+            or words >= settings.prose_label_words
+        ) and not self._row_label_ahead():
             return self._end("prose", ln - 1)
         self.pending.append((text, ln))
-        if (len(self.pending) >= settings.max_pending_label_lines
-                and not self.pending[-2][0].rstrip().endswith(_WRAP_ENDINGS)
-                and not self._column_major_ahead()):
+        if (
+            len(self.pending) >= settings.max_pending_label_lines
+            and not self.pending[-2][0].rstrip().endswith(_WRAP_ENDINGS)
+            and not self._column_major_ahead()
+        ):
             self._end("prose", self.pending[0][1] - 1)
             self.pending.clear()
             return END
@@ -368,8 +383,9 @@ class BodyReader:
         """After a total row, a year alone, or a label ending in a year alone, is the next
         title or header ("Kommunekvoter for 2026"; "Bilag B. Beregnede kommunekvoter" /
         "2026"), not a row."""
-        if not (self.rows and len(self.cells) == 1 and self.cells[0].read_as == "integer"
-                and is_year(self.cells[0].raw)):
+        if not (
+            self.rows and len(self.cells) == 1 and self.cells[0].read_as == "integer" and is_year(self.cells[0].raw)
+        ):
             return None
         last = self.rows[-1]
         if last.label_parts and last.ncells and geomod.is_total_label(last.label_parts[-1][0]):
@@ -396,12 +412,10 @@ class BodyReader:
         if row_year:
             return CONTINUE
         if self.pending:
-            self._append(RawRow(list(self.pending), [cells], ln, self.section, text=text,
-                                    texts={ln: text}))
+            self._append(RawRow(list(self.pending), [cells], ln, self.section, text=text, texts={ln: text}))
             self.pending.clear()
         else:
-            self._append(RawRow([], [cells], ln, self.section, text=text, cells_only=True,
-                                    texts={ln: text}))
+            self._append(RawRow([], [cells], ln, self.section, text=text, cells_only=True, texts={ln: text}))
         return CONTINUE
 
     def row(self, ln: int, text: str, s: str) -> Step | None:
@@ -411,8 +425,17 @@ class BodyReader:
             self.pending.append((text, ln))  # "Nordens Alle 61" / "9700 Brønderslev" / figures
             return CONTINUE
         wrapped = self._flush_pending_as_rows(self.label)
-        self._append(RawRow(wrapped + [(self.label, ln)], [self.cells], ln, self.section,
-                                label_end=self.label_end, text=text, texts={ln: text}))
+        self._append(
+            RawRow(
+                wrapped + [(self.label, ln)],
+                [self.cells],
+                ln,
+                self.section,
+                label_end=self.label_end,
+                text=text,
+                texts={ln: text},
+            )
+        )
         return CONTINUE
 
     # -- helpers ----------------------------------------------------------------------------------------
@@ -433,7 +456,7 @@ class BodyReader:
         usual = self._usual_width()
         if not usual:
             return False
-        for ln, text, s in self._peek(3):
+        for ln, _text, s in self._peek(3):
             if ln - 1 in self.index.furniture:
                 continue
             label, _, cells = self.index.cells(ln - 1)
@@ -478,8 +501,11 @@ class BodyReader:
         units: list[list[tuple[str, int]]] = []
         for text, ln in self.pending:
             s = text.strip()
-            if units and (units[-1][-1][0].rstrip().endswith(_WRAP_ENDINGS) or s[:1].islower()
-                          or LONE_ITEM_NUMBER_RE.match(units[-1][-1][0].strip())):
+            if units and (
+                units[-1][-1][0].rstrip().endswith(_WRAP_ENDINGS)
+                or s[:1].islower()
+                or LONE_ITEM_NUMBER_RE.match(units[-1][-1][0].strip())
+            ):
                 units[-1].append((text, ln))
             else:
                 units.append([(text, ln)])
@@ -492,8 +518,11 @@ class BodyReader:
         units = self._pending_units()
         joined_into_next: list[tuple[str, int]] = []
         last = units[-1]
-        if (last[-1][0].rstrip().endswith(_WRAP_ENDINGS) or next_label[:1].islower()
-                or names_a_place_with(last, next_label)):
+        if (
+            last[-1][0].rstrip().endswith(_WRAP_ENDINGS)
+            or next_label[:1].islower()
+            or names_a_place_with(last, next_label)
+        ):
             joined_into_next = units.pop()
         for unit in units:
             note = dehyphenate_join([p[0] for p in unit])
@@ -507,8 +536,7 @@ class BodyReader:
     def _pairs_end_at_gap(self, ln: int) -> bool:
         """A list of label / figure pairs on their own lines ("Sundhedsvæsen" / "14,8 mia.
         kr.") ends at a wide gap of blank lines (the next group on a slide)."""
-        if not self.rows or any(r.label_parts and r.cell_lines and r.label_parts[-1][1] == r.line
-                                for r in self.rows):
+        if not self.rows or any(r.label_parts and r.cell_lines and r.label_parts[-1][1] == r.line for r in self.rows):
             return False  # a row has its label and figures on one line: not a list of pairs
         first = self.pending[0][1] if self.pending else ln
         previous = max(self.rows[-1].texts or {self.rows[-1].line: ""})
@@ -521,17 +549,18 @@ class BodyReader:
     def _header_tail_to_pending(self) -> None:
         """Label lines after the header's years, before a first row of single figures, are
         the row labels of a column-major run (if single figures follow)."""
-        last_years = max((k for k, (h, ln) in enumerate(self.header)
-                          if self.index.is_year_header(ln - 1)), default=None)
+        last_years = max(
+            (k for k, (h, ln) in enumerate(self.header) if self.index.is_year_header(ln - 1)), default=None
+        )
         if last_years is None:
             return
-        tail = self.header[last_years + 1:]
+        tail = self.header[last_years + 1 :]
         if len(tail) < 2 or self._single_figure_lines_ahead() < 1:
             return
         saved = self.pending
         self.pending = list(tail)
         if len(self._pending_units()) >= 2:
-            del self.header[last_years + 1:]
+            del self.header[last_years + 1 :]
         else:
             self.pending = saved
 
@@ -579,15 +608,15 @@ class BodyReader:
                 break
             values.append(self.index.cells(nln - 1)[2][0])
             texts[nln] = ntext
-        self._append(RawRow([], [], ln, self.section, text=text, column_major=values,
-                                units=units, texts=texts))
+        self._append(RawRow([], [], ln, self.section, text=text, column_major=values, units=units, texts=texts))
         self.pending.clear()
 
     def _lone_year_in_label(self, cells: list[RawCell]) -> bool:
         """ "Driftsbudget" / "2024" / "15,9 mia. kr.": a year alone between a label and its
         figure belongs to the label."""
-        if not (self.pending and self.rows and len(cells) == 1 and cells[0].read_as == "integer"
-                and is_year(cells[0].raw)):
+        if not (
+            self.pending and self.rows and len(cells) == 1 and cells[0].read_as == "integer" and is_year(cells[0].raw)
+        ):
             return False
         ahead = self._peek(1)
         if not ahead:
@@ -612,13 +641,11 @@ def _stub_of(header_text: str) -> str:
     """The words of a year header before its run of years ("Finansieringsforslag - Mio. kr.
     - 2026 p/l" of "... 2026 p/l 2026 2027 2028"), normalised."""
     toks = header_text.split()
-    first_year = next((i for i in range(len(toks) - 1)
-                       if is_year(toks[i]) and is_year(toks[i + 1])), len(toks))
+    first_year = next((i for i in range(len(toks) - 1) if is_year(toks[i]) and is_year(toks[i + 1])), len(toks))
     return _norm(" ".join(toks[:first_year])).casefold()
 
 
-def collect_body(index: LineIndex | list[str], start: int, stop: int,
-                 settings: ExtractionSettings = DEFAULT) -> Body:
+def collect_body(index: LineIndex | list[str], start: int, stop: int, settings: ExtractionSettings = DEFAULT) -> Body:
     """Walk lines [start, stop) (0-based) and group them into header lines and raw rows."""
     if not isinstance(index, LineIndex):
         index = LineIndex(index)

@@ -1,6 +1,7 @@
 """What a table (or a sentence) measures, read from its words: the caption "Udgifter pr.
 patient pr. år til speciale 62 ..." is udgift_pr_patient of speciale 62. Used by the checks
 (which totals add up) and by the statements (which table a sentence can be checked against)."""
+
 from __future__ import annotations
 
 import re

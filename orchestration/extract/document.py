@@ -11,6 +11,7 @@ The stages, in order:
    rejected, or as figures outside any table;
 6. account for every number (``accounting``).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -32,10 +33,14 @@ from .settings import DEFAULT, ExtractionSettings
 from .statements import find_statements
 from .tables import TableBuilder, table_unit
 
-
 #: byte order marks and their encodings, longest first
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
@@ -48,23 +53,26 @@ def decode(path: Path, data: bytes) -> tuple[str, str, list[Problem]]:
     for bom, encoding in _BOMS:  # UTF-32 first: its little-endian BOM begins with UTF-16's
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding), encoding, []
+                return data[len(bom) :].decode(encoding), encoding, []
             except UnicodeDecodeError as exc:
-                raise ExtractionError(name, f"starts with a {encoding} byte order mark but is not "
-                                            f"valid {encoding} (byte {exc.start})") from exc
+                raise ExtractionError(
+                    name, f"starts with a {encoding} byte order mark but is not valid {encoding} (byte {exc.start})"
+                ) from exc
     if data.startswith(b"%PDF-"):
-        raise ExtractionError(name, "a PDF file, not text: extract its text layer first "
-                                    "(pdftotext -layout FILE.pdf FILE.txt)", 1)
+        raise ExtractionError(
+            name, "a PDF file, not text: extract its text layer first (pdftotext -layout FILE.pdf FILE.txt)", 1
+        )
     if b"\x00" in data[:65536]:
-        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ExtractionError(name, "binary file (NUL bytes): not a text document", line)
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         text = data.decode("cp1252", errors="replace")
-        warn = Problem(name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-                                   "decoded as cp1252", kind=ProblemKind.NOT_UTF8)
+        warn = Problem(
+            name, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); decoded as cp1252", kind=ProblemKind.NOT_UTF8
+        )
         controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
         if controls > len(text) * 0.01:
             raise ExtractionError(name, "binary file: not a text document", line) from exc
@@ -169,8 +177,7 @@ class DocumentExtractor:
             number = match.group(1)
             caption, body_start = caption_continuation(lines, idx)
             stop = caps[n + 1][0] if n + 1 < len(caps) else len(lines)
-            table = Table(self.file, f"{self.path.stem}:L{idx + 1}", number, caption, idx + 1,
-                          "captioned")
+            table = Table(self.file, f"{self.path.stem}:L{idx + 1}", number, caption, idx + 1, "captioned")
             table.text_lines.update(range(idx + 1, body_start + 1))
             body = collect_body(self.index, body_start, stop, self.settings)
             TableBuilder(table, body, self.footnotes, self.settings).build()
@@ -182,8 +189,16 @@ class DocumentExtractor:
         self.claimed.update(range(start, end))
 
     def blocks(self) -> list[Table]:
-        scanner = BlockScanner(self.file, self.path.stem, self.index, self._nonempty,
-                               self.headings, self.footnotes, self.claimed, self.settings)
+        scanner = BlockScanner(
+            self.file,
+            self.path.stem,
+            self.index,
+            self._nonempty,
+            self.headings,
+            self.footnotes,
+            self.claimed,
+            self.settings,
+        )
         tables = scanner.scan()
         self.rejected = scanner.rejected
         return tables
@@ -199,15 +214,28 @@ class DocumentExtractor:
             nxt = captioned[k + 1].caption_line if k + 1 < len(captioned) else len(self.lines) + 1
             words = _words(t.caption)
             for b in left:
-                if not (t.caption_line < b.caption_line < nxt
-                        and b.caption_line - t.caption_line <= self.settings.detached_body_lines):
+                if not (
+                    t.caption_line < b.caption_line < nxt
+                    and b.caption_line - t.caption_line <= self.settings.detached_body_lines
+                ):
                     continue
                 body_words = _words(" ".join([b.stub, *b.columns, *{c.row_label for c in b.cells}]))
                 if len(words & body_words) < 2:
                     continue
                 t.problems = [p for p in t.problems if p.kind is not ProblemKind.NO_TEXT_LAYER]
-                for attr in ("status", "end_line", "ended_by", "stub", "perspective", "unit",
-                             "columns", "header_lines", "rows", "rows_with_extra_numbers", "cells"):
+                for attr in (
+                    "status",
+                    "end_line",
+                    "ended_by",
+                    "stub",
+                    "perspective",
+                    "unit",
+                    "columns",
+                    "header_lines",
+                    "rows",
+                    "rows_with_extra_numbers",
+                    "cells",
+                ):
                     setattr(t, attr, getattr(b, attr))
                 t.problems.extend(b.problems)
                 t.text_lines |= b.text_lines
@@ -238,19 +266,33 @@ class DocumentExtractor:
             raw = " / ".join(self.lines[ln - 1].strip() for ln in left[:3])
             more = f" ... ({len(left)} lines)" if len(left) > 3 else ""
             if why is not None:
-                problems.append(Problem(self.file, first, f"lines of figures not read as a table: "
-                                        f"{why.reason} (candidate block at lines {why.first_line}-"
-                                        f"{why.last_line}; text: {raw}{more})",
-                                        kind=ProblemKind.REJECTED_BLOCK, end_line=last))
+                problems.append(
+                    Problem(
+                        self.file,
+                        first,
+                        f"lines of figures not read as a table: "
+                        f"{why.reason} (candidate block at lines {why.first_line}-"
+                        f"{why.last_line}; text: {raw}{more})",
+                        kind=ProblemKind.REJECTED_BLOCK,
+                        end_line=last,
+                    )
+                )
             else:
-                problems.append(Problem(self.file, first, "figures outside any table: no table "
-                                        f"reader took these lines (text: {raw}{more})",
-                                        kind=ProblemKind.FIGURES_OUTSIDE_TABLE, end_line=last))
+                problems.append(
+                    Problem(
+                        self.file,
+                        first,
+                        f"figures outside any table: no table reader took these lines (text: {raw}{more})",
+                        kind=ProblemKind.FIGURES_OUTSIDE_TABLE,
+                        end_line=last,
+                    )
+                )
         return problems
 
 
-def extract_text(path: Path, text: str, result: DocumentResult,
-                 settings: ExtractionSettings = DEFAULT) -> DocumentResult:
+def extract_text(
+    path: Path, text: str, result: DocumentResult, settings: ExtractionSettings = DEFAULT
+) -> DocumentResult:
     ex = DocumentExtractor(path, text, settings)
     captioned = ex.captioned()
     blocks = ex.adopt_detached_bodies(captioned, ex.blocks())
@@ -260,8 +302,9 @@ def extract_text(path: Path, text: str, result: DocumentResult,
         result.problems.extend(t.problems)
     result.problems.extend(ex.unread_figures(tables))
     result.problems.sort(key=lambda p: p.line)
-    result.accounting = accounting.account(ex.lines, ex.furniture, ex.headings, tables,
-                                           result.problems, ex.footnotes, ex.figure_runs)
+    result.accounting = accounting.account(
+        ex.lines, ex.furniture, ex.headings, tables, result.problems, ex.footnotes, ex.figure_runs
+    )
     result.statements = find_statements(path.name, ex.lines, tables)
     return result
 

@@ -12,6 +12,7 @@ and the accounting counts their numbers as furniture. Found document-wide, in th
 * a running header or footer without a number: a short line printed again and again beside
   the page numbers and footers found above.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,12 +63,17 @@ def _page_numbers(lines: list[str], settings: ExtractionSettings) -> dict[int, s
     isolated, and two equal or unrelated figures do not make a run.)"""
     nonblank = [i for i, s in enumerate(lines) if s]
     lone = {i for i in nonblank if len(lines[i]) <= 4 and _LONE_INTEGER_RE.match(lines[i])}
-    isolated = [i for k, i in enumerate(nonblank) if i in lone
-                and (k == 0 or nonblank[k - 1] not in lone)
-                and (k + 1 == len(nonblank) or nonblank[k + 1] not in lone)]
+    isolated = [
+        i
+        for k, i in enumerate(nonblank)
+        if i in lone
+        and (k == 0 or nonblank[k - 1] not in lone)
+        and (k + 1 == len(nonblank) or nonblank[k + 1] not in lone)
+    ]
     # page footers ("Side 12 af 73") number the same pages: a run may mix the two
-    numbered = sorted(isolated + [i for i in nonblank if lines[i].startswith("Side ")
-                                  and PAGE_FOOTER_RE.match(lines[i])])
+    numbered = sorted(
+        isolated + [i for i in nonblank if lines[i].startswith("Side ") and PAGE_FOOTER_RE.match(lines[i])]
+    )
 
     def number(i: int) -> int:
         return int(_DIGITS_RE.findall(lines[i])[0])
@@ -85,17 +91,21 @@ def _page_numbers(lines: list[str], settings: ExtractionSettings) -> dict[int, s
     return {i: "page number" for run in runs if len(run) >= 3 for i in run if i in lone}
 
 
-def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: ExtractionSettings
-                           ) -> dict[int, str]:
+def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: ExtractionSettings) -> dict[int, str]:
     """A short line printed again and again, each time (or nearly) beside a page number or
     page footer: a running header or footer without a page number of its own ("Praksisplan
     for fysioterapi 2025")."""
     if not pages:
         return {}
     stripped = lines
-    repeated = {s for s, n in Counter(stripped).items()
-                if n >= settings.running_line_min_repeats and s and len(s) <= settings.running_line_max_chars
-                and len(s.split()) <= 12}
+    repeated = {
+        s
+        for s, n in Counter(stripped).items()
+        if n >= settings.running_line_min_repeats
+        and s
+        and len(s) <= settings.running_line_max_chars
+        and len(s.split()) <= 12
+    }
     if not repeated:
         return {}
     nonblank = [i for i, s in enumerate(stripped) if s]
@@ -105,12 +115,14 @@ def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: Extracti
         if stripped[i] in repeated and i not in pages:
             by_text[stripped[i]].append(i)
     out: dict[int, str] = {}
-    for text, idxs in by_text.items():
+    for idxs in by_text.values():
         if len(idxs) < settings.running_line_min_repeats:
             continue
-        near = sum(1 for i in idxs
-                   if any(nonblank[k] in pages for k in range(max(0, position[i] - 3),
-                                                              min(len(nonblank), position[i] + 4))))
+        near = sum(
+            1
+            for i in idxs
+            if any(nonblank[k] in pages for k in range(max(0, position[i] - 3), min(len(nonblank), position[i] + 4)))
+        )
         if near >= 0.75 * len(idxs):
             for i in idxs:
                 out[i] = "running header or footer beside page numbers"
@@ -120,8 +132,7 @@ def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: Extracti
 def find_furniture(lines: list[str], settings: ExtractionSettings = DEFAULT) -> dict[int, str]:
     """0-based line index -> what furniture it is."""
     stripped = [text.strip() for text in lines]
-    pages = {i: "page footer" for i, s in enumerate(stripped)
-             if s.startswith("Side ") and PAGE_FOOTER_RE.match(s)}
+    pages = {i: "page footer" for i, s in enumerate(stripped) if s.startswith("Side ") and PAGE_FOOTER_RE.match(s)}
     pages.update(_page_numbers(stripped, settings))
     out = dict(pages)
     out.update(_running_lines(stripped, settings))

@@ -4,6 +4,7 @@ Row labels in the documents vary: "Vesthimmerlands" (the documents' own spelling
 "Vesthimmer-"/"lands" (wrapped), "Vesthimmeflands" and "Managerfjord" (OCR),
 "Region Nordjylland total". ``match_geo`` folds these onto official codes.
 """
+
 from __future__ import annotations
 
 import re
@@ -94,7 +95,7 @@ def match_geo(label: str) -> tuple[Geo | None, str | None]:
     text = _NOISE.sub("", label.strip()).strip()
     folded = fold(text)
     if folded.endswith(" i alt"):  # "Region Hovedstaden i alt", "Danmark i alt"
-        folded = folded[:-len(" i alt")]
+        folded = folded[: -len(" i alt")]
     words = [w for w in folded.split() if w not in ("region", "kommune", "kommuner", "total")]
     if not words or len(words) > 2:
         return None, None
@@ -110,9 +111,13 @@ def match_geo(label: str) -> tuple[Geo | None, str | None]:
                 continue
             # with at most `limit` edits, one of limit + 1 pieces of cand survives intact
             step = len(cand) // (limit + 1)
-            pieces = [cand[k * step:(k + 1) * step] for k in range(limit)] + [cand[limit * step:]]
-            near = [t for size in range(len(cand) - limit, len(cand) + limit + 1)
-                    for t in _TARGETS_BY_LENGTH.get(size, ()) if any(p in t for p in pieces)]
+            pieces = [cand[k * step : (k + 1) * step] for k in range(limit)] + [cand[limit * step :]]
+            near = [
+                t
+                for size in range(len(cand) - limit, len(cand) + limit + 1)
+                for t in _TARGETS_BY_LENGTH.get(size, ())
+                if any(p in t for p in pieces)
+            ]
             scored = sorted((_distance(cand, t, limit), t) for t in near)
             if scored and scored[0][0] <= limit:
                 return _TARGETS[scored[0][1]], "fuzzy"

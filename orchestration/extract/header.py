@@ -6,6 +6,7 @@ patienter pr. kommune" is split where columns typically start. Several families 
 column starters are tried in order; the first that gives exactly the number of
 columns the data rows have wins.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,7 @@ def _year_anchored(toks: list[str]) -> list[list[int]]:
     first_year = next(k for k in range(len(toks)) if is_year(toks[k].rstrip("*")))
     out = [starts]
     # the first column may start at the capitalised word just before its year
-    head = next((k for k in range(first_year - 1, max(first_year - 4, 0) - 1, -1)
-                 if toks[k][:1].isupper()), None)
+    head = next((k for k in range(first_year - 1, max(first_year - 4, 0) - 1, -1) if toks[k][:1].isupper()), None)
     if head is not None and head >= 1:
         out.insert(0, [head] + starts[1:])
     return out
@@ -115,7 +115,7 @@ def _families(toks: list[str]) -> list[tuple[list[int], bool]]:
 
 def _segments(toks: list[str], starts: list[int]) -> list[str]:
     bounds = starts + [len(toks)]
-    return [" ".join(toks[bounds[k]:bounds[k + 1]]) for k in range(len(starts))]
+    return [" ".join(toks[bounds[k] : bounds[k + 1]]) for k in range(len(starts))]
 
 
 @lru_cache(maxsize=2048)
@@ -124,8 +124,9 @@ def _families_of(text: str) -> tuple[tuple[tuple[int, ...], bool], ...]:
     return tuple((tuple(f), strong) for f, strong in _families(text.split()))
 
 
-def segment_header(text: str, ncols: int, blank_stub: bool = False,
-                   strong_only: bool = False) -> tuple[str, list[str]] | None:
+def segment_header(
+    text: str, ncols: int, blank_stub: bool = False, strong_only: bool = False
+) -> tuple[str, list[str]] | None:
     """Return (stub, column labels) with exactly ``ncols`` labels, or None.
     ``blank_stub``: the header line began with white space, so the stub cell is likely empty.
     ``strong_only``: only a strong reading (not "every capitalised word is a column")."""
@@ -136,7 +137,7 @@ def segment_header(text: str, ncols: int, blank_stub: bool = False,
         if strong_only and not strong:
             continue
         segs = _segments(toks, list(starts))
-        stub_before = " ".join(toks[:starts[0]])
+        stub_before = " ".join(toks[: starts[0]])
         options = []
         if starts[0] == 0 and not is_year(segs[0]) and not blank_stub:
             options.append((segs[0], segs[1:]))
@@ -146,7 +147,7 @@ def segment_header(text: str, ncols: int, blank_stub: bool = False,
                 return stub, cols
             if ncols > 1 and cols and len(cols) > ncols and len(cols) % ncols == 0:
                 m = len(cols) // ncols
-                groups = [cols[k * m:(k + 1) * m] for k in range(ncols)]
+                groups = [cols[k * m : (k + 1) * m] for k in range(ncols)]
                 # "Speciale 51 Antal praksis" / "Speciale 62 Antal praksis": repeated shape only
                 if len({g[0].split()[0] for g in groups}) == 1:
                     return stub, [" ".join(g) for g in groups]

@@ -1,19 +1,57 @@
 """Reading one line of PDF text as a row: a label, then cells read from the right."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .numbers import (GLUED_UNIT_WORDS, LEADING_GROUP_RE, MISSING_TOKENS, SCALE_WORDS,
-                      THOUSANDS_GROUP_RE, UNIT_WORDS, is_year, parse_number, parse_range)
+from .numbers import (
+    GLUED_UNIT_WORDS,
+    LEADING_GROUP_RE,
+    MISSING_TOKENS,
+    SCALE_WORDS,
+    THOUSANDS_GROUP_RE,
+    UNIT_WORDS,
+    is_year,
+    parse_number,
+    parse_range,
+)
 
 #: words after which a number belongs to the label ("Speciale 51", "§ 104", "jf. tabel 1",
 #: "spec. 62", "pr. 1. januar 2025", "3.-4. kvartal 2025", "Tlf.: 35 36 66 00")
-LABEL_NUMBER_AFTER = {"speciale", "spec.", "§", "stk.", "nr.", "kapitel", "afsnit", "bilag",
-                      "tabel", "figur", "kvartal", "tlf.", "tlf.:", "tlf", "telefon", "fax", "cvr",
-                      "cvr-nr.", "januar", "februar", "marts", "april", "maj", "juni", "juli",
-                      "august", "september", "oktober", "november", "december"}
+LABEL_NUMBER_AFTER = {
+    "speciale",
+    "spec.",
+    "§",
+    "stk.",
+    "nr.",
+    "kapitel",
+    "afsnit",
+    "bilag",
+    "tabel",
+    "figur",
+    "kvartal",
+    "tlf.",
+    "tlf.:",
+    "tlf",
+    "telefon",
+    "fax",
+    "cvr",
+    "cvr-nr.",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+}
 YEAR_RANGE_RE = re.compile(r"^(?:\d{2}|\d{4})[-\u2013](?:\d{2}|\d{4})$")
 LONE_ITEM_NUMBER_RE = re.compile(r"^\d+\.\d{1,2}$")  # "1.25" alone on a line: a budget item number
 PAGE_FOOTER_RE = re.compile(r"^Side \d+(?: af \d+)?$")
@@ -54,13 +92,12 @@ def _core(t: str, start: int, line: int) -> RawCell | None:
     if t[-1].isdigit():  # a plain number ("2.851.115", "7,28", "-5")
         num = parse_number(t)
         if num is not None:
-            return RawCell(t, start, end, line, value=num.value, read_as=num.read_as,
-                           decimals=num.decimals)
+            return RawCell(t, start, end, line, value=num.value, read_as=num.read_as, decimals=num.decimals)
     annotation = None
     body = t
     unit = None
-    if body.endswith(("kr.", "kr")) and body[:-3 if body.endswith(".") else -2][-1:].isdigit():
-        body, unit = body[:body.rindex("kr")], "kr."  # "1.043kr."
+    if body.endswith(("kr.", "kr")) and body[: -3 if body.endswith(".") else -2][-1:].isdigit():
+        body, unit = body[: body.rindex("kr")], "kr."  # "1.043kr."
     if body.startswith("(") and body.endswith(")"):
         body, annotation = body[1:-1], "parenthesised"
         if is_year(body):
@@ -71,14 +108,32 @@ def _core(t: str, start: int, line: int) -> RawCell | None:
         body, unit = body[:-1], "%"
     num = parse_number(body)
     if num is not None:
-        return RawCell(t, start, end, line, value=num.value, unit=unit, read_as=num.read_as,
-                       decimals=num.decimals, annotation=annotation)
+        return RawCell(
+            t,
+            start,
+            end,
+            line,
+            value=num.value,
+            unit=unit,
+            read_as=num.read_as,
+            decimals=num.decimals,
+            annotation=annotation,
+        )
     rng = parse_range(body)
     if rng is not None:
         low, high = rng
-        return RawCell(t, start, end, line, low=low.value, high=high.value, unit=unit,
-                       read_as="range", decimals=max(low.decimals, high.decimals),
-                       annotation=annotation)
+        return RawCell(
+            t,
+            start,
+            end,
+            line,
+            low=low.value,
+            high=high.value,
+            unit=unit,
+            read_as="range",
+            decimals=max(low.decimals, high.decimals),
+            annotation=annotation,
+        )
     return None
 
 
@@ -124,11 +179,24 @@ def _unit_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> tu
         return None
     end = words[k][1] + len(word)
     j = k - used  # "92,4 – 117,4 mio. kr.": a range printed with spaces, its unit after it
-    if (j >= 2 and words[j - 1][0] in ("\u2013", "-") and cell.value is not None
-            and (low := parse_number(words[j - 2][0])) is not None and low.value <= cell.value):
+    if (
+        j >= 2
+        and words[j - 1][0] in ("\u2013", "-")
+        and cell.value is not None
+        and (low := parse_number(words[j - 2][0])) is not None
+        and low.value <= cell.value
+    ):
         start = words[j - 2][1]
-        cell = RawCell(text[start:end], start, end, line, low=low.value, high=cell.value,
-                       read_as="range", decimals=max(low.decimals, cell.decimals))
+        cell = RawCell(
+            text[start:end],
+            start,
+            end,
+            line,
+            low=low.value,
+            high=cell.value,
+            read_as="range",
+            decimals=max(low.decimals, cell.decimals),
+        )
         used += 2
     cell.end, cell.unit = end, unit
     cell.raw = text[start:end]
@@ -143,8 +211,16 @@ def _range_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> R
     if low is None or high is None:
         return None
     start, end = words[k - 2][1], words[k][1] + len(words[k][0])
-    return RawCell(text[start:end], start, end, line, low=low.value, high=high.value, read_as="range",
-                   decimals=max(low.decimals, high.decimals))
+    return RawCell(
+        text[start:end],
+        start,
+        end,
+        line,
+        low=low.value,
+        high=high.value,
+        read_as="range",
+        decimals=max(low.decimals, high.decimals),
+    )
 
 
 #: words a cell may hold instead of a figure: "0,56 0,89 1,45 Ej angivet Ej angivet"
@@ -195,8 +271,9 @@ def read_cells(text: str, line: int) -> tuple[str, int, list[RawCell]]:
     return found
 
 
-def _read_from_right(text: str, words: list[tuple[str, int]], line: int, whole: bool = False
-                     ) -> tuple[str, int, list[RawCell]] | None:
+def _read_from_right(
+    text: str, words: list[tuple[str, int]], line: int, whole: bool = False
+) -> tuple[str, int, list[RawCell]] | None:
     text_cells, k = _text_cells(text, words, line)
     cells: list[RawCell] = []
     while k >= 0:
@@ -217,7 +294,7 @@ def _read_from_right(text: str, words: list[tuple[str, int]], line: int, whole: 
             break
         cells.append(cell)
         k -= used
-    if k < 0 and not whole and words and words[0][1] > 0 and text[:words[0][1]].strip():
+    if k < 0 and not whole and words and words[0][1] > 0 and text[: words[0][1]].strip():
         return None
     cells.reverse()
     cells = merge_unit_thousands(text, cells) + text_cells
@@ -236,7 +313,7 @@ def _spaced_group(text: str, cells: list[RawCell], i: int, j: int) -> bool:
         digits = c.raw.split(" ")[0] if c.unit else c.raw
         if c.read_as not in ("integer", "decimal_comma") or not THOUSANDS_GROUP_RE.match(digits):
             return False
-        if (c.unit and k != j) or text[cells[k - 1].end:c.start] != " ":
+        if (c.unit and k != j) or text[cells[k - 1].end : c.start] != " ":
             return False
     return True
 
@@ -244,11 +321,17 @@ def _spaced_group(text: str, cells: list[RawCell], i: int, j: int) -> bool:
 def join_spaced(text: str, cells: list[RawCell], i: int, j: int) -> RawCell:
     """Cells i..j read as one number with spaces between its thousands (see _spaced_group)."""
     last = cells[j]
-    number = "".join((c.raw.split(" ")[0] if c.unit else c.raw) for c in cells[i:j + 1])
+    number = "".join((c.raw.split(" ")[0] if c.unit else c.raw) for c in cells[i : j + 1])
     num = parse_number(number)
     assert num is not None  # _spaced_group read the pieces as one number
-    return replace(last, raw=text[cells[i].start:last.end], start=cells[i].start,
-                   value=num.value, read_as="thousands_space", decimals=num.decimals)
+    return replace(
+        last,
+        raw=text[cells[i].start : last.end],
+        start=cells[i].start,
+        value=num.value,
+        read_as="thousands_space",
+        decimals=num.decimals,
+    )
 
 
 def merge_unit_thousands(text: str, cells: list[RawCell]) -> list[RawCell]:

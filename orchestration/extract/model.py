@@ -1,5 +1,6 @@
 """What extraction produces: tables, their cells with lineage, the problems met, and the
 accounting of every number in the document."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,15 +20,15 @@ class ExtractionError(Exception):
 class ProblemKind(str, Enum):
     """Why something could not be read (or was read with a caveat)."""
 
-    NOT_UTF8 = "not_utf8"                  # decoded as cp1252
-    NO_TEXT_LAYER = "no_text_layer"        # a caption whose table was an image in the PDF
-    NO_DATA_ROWS = "no_data_rows"          # header text but no rows of figures
+    NOT_UTF8 = "not_utf8"  # decoded as cp1252
+    NO_TEXT_LAYER = "no_text_layer"  # a caption whose table was an image in the PDF
+    NO_DATA_ROWS = "no_data_rows"  # header text but no rows of figures
     HEADER_NOT_UNDERSTOOD = "header_not_understood"
-    AMBIGUOUS_ROW = "ambiguous_row"        # fewer figures than columns and nothing says where
-    CUT_OFF = "cut_off"                    # the table stops mid-row at the end of the file
-    MISSING_ROWS = "missing_rows"          # a geography table without some kommune or region
-    TEXT_CELLS = "text_cells"              # cells that hold words, not figures
-    REJECTED_BLOCK = "rejected_block"      # lines of figures that were not read as a table
+    AMBIGUOUS_ROW = "ambiguous_row"  # fewer figures than columns and nothing says where
+    CUT_OFF = "cut_off"  # the table stops mid-row at the end of the file
+    MISSING_ROWS = "missing_rows"  # a geography table without some kommune or region
+    TEXT_CELLS = "text_cells"  # cells that hold words, not figures
+    REJECTED_BLOCK = "rejected_block"  # lines of figures that were not read as a table
     FIGURES_OUTSIDE_TABLE = "figures_outside_table"  # figure lines no table reader took
 
 
@@ -46,7 +47,9 @@ class Problem:
         return range(self.line, (self.end_line or self.line) + 1)
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" + (f"-{self.end_line}" if self.end_line and self.end_line != self.line else "")
+        where = f"{self.file}:{self.line}" + (
+            f"-{self.end_line}" if self.end_line and self.end_line != self.line else ""
+        )
         table = f" [Tabel {self.table}]" if self.table else ""
         return f"{where}{table}: {self.message}"
 
@@ -139,9 +142,11 @@ class NumberAccounting:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"{self.total} numbers: {c['cell']} in cells, {c['table_text']} in table headers "
-                f"and labels, {c['prose']} in prose, {c['furniture']} page furniture, "
-                f"{c['problem']} in reported problems, {c['unaccounted']} unaccounted")
+        return (
+            f"{self.total} numbers: {c['cell']} in cells, {c['table_text']} in table headers "
+            f"and labels, {c['prose']} in prose, {c['furniture']} page furniture, "
+            f"{c['problem']} in reported problems, {c['unaccounted']} unaccounted"
+        )
 
 
 @dataclass

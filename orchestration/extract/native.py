@@ -13,6 +13,7 @@ as fast (``benchmarks/bench_extract.py`` prints which one it measured). Nothing 
 ``tests/test_native.py`` checks that both give the same tables, cells, problems, accounting
 and statements.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,11 +90,13 @@ def build(quiet: bool = True) -> Path:
         for name in names:
             shutil.copy2(PACKAGE / f"{name}.py", pkg / f"{name}.py")
             files.append(f"orchestration/extract/{name}.py")
-        done = subprocess.run([sys.executable, "-c", _SETUP.format(files=files, group=GROUP)],
-                              cwd=work, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _SETUP.format(files=files, group=GROUP)], cwd=work, capture_output=True, text=True
+        )
         if done.returncode != 0:
-            raise RuntimeError(f"mypyc could not compile orchestration/extract:\n{done.stdout[-4000:]}"
-                               f"{done.stderr[-4000:]}")
+            raise RuntimeError(
+                f"mypyc could not compile orchestration/extract:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
+            )
         staged = Path(tempfile.mkdtemp(prefix=".building-", dir=_builds()))
         for lib in work.rglob(f"*{sysconfig.get_config_var('EXT_SUFFIX')}"):
             if "build" in lib.relative_to(work).parts[:1]:

@@ -6,11 +6,12 @@ Danish print uses "." for thousands and "," for decimals ("2.851.115 kr.", "7,28
 reading keeps the raw text and says how it was read (``read_as``) so a check
 downstream can catch a misreading.
 """
+
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 MINUS = "-\u2212\u2013"  # hyphen, minus sign, en dash
@@ -25,8 +26,10 @@ _PLAIN = r"\d+(?:,\d+)?"
 #: a point with one or two digits can never be a thousands group: 860.4
 _POINT_SLIP = r"\d+\.\d{1,2}"
 
-NUMBER_RE = re.compile(rf"^({_SIGN})(?:(?P<grouped>{_GROUPED})|(?P<spaced>{_GROUPED_SPACE})|"
-                       rf"(?P<slip>{_POINT_SLIP})|(?P<plain>{_PLAIN}))$")
+NUMBER_RE = re.compile(
+    rf"^({_SIGN})(?:(?P<grouped>{_GROUPED})|(?P<spaced>{_GROUPED_SPACE})|"
+    rf"(?P<slip>{_POINT_SLIP})|(?P<plain>{_PLAIN}))$"
+)
 #: a group of three digits (with the decimals of the number it ends): what follows the first
 #: group of a number whose thousands are separated by spaces ("2 851 115", "12 345,5")
 THOUSANDS_GROUP_RE = re.compile(r"^\d{3}(?:,\d+)?$")
@@ -39,8 +42,7 @@ UNIT_WORDS = {"kr.": "kr.", "kr": "kr.", "uger": "uger", "uge": "uger", "%": "%"
 #: words before "kr." that scale it: "14,8 mio. kr.", "1,84 mia. kr."
 SCALE_WORDS = {"mio.": "mio. kr.", "mia.": "mia. kr."}
 #: units glued into one word: "0,5 mio.kr."
-GLUED_UNIT_WORDS = {"mio.kr.": "mio. kr.", "mio.kr": "mio. kr.", "mia.kr.": "mia. kr.",
-                    "mia.kr": "mia. kr."}
+GLUED_UNIT_WORDS = {"mio.kr.": "mio. kr.", "mio.kr": "mio. kr.", "mia.kr.": "mia. kr.", "mia.kr": "mia. kr."}
 
 
 class Number(NamedTuple):
@@ -87,7 +89,7 @@ def parse_range(text: str) -> tuple[Number, Number] | None:
     return low, high
 
 
-@lru_cache(maxsize=None)
+@cache
 def half_unit(decimals: int) -> Decimal:
     """Half a unit of the last digit of a figure printed with ``decimals`` decimals: how far
     the printed figure can be from the true one."""

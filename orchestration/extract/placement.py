@@ -17,6 +17,7 @@ Also here: figures printed with spaces between their thousands ("12 345"), read 
 figure where exactly one reading gives the row its column count; and column-major runs,
 figures the PDF printed one per line, column by column.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import combinations, product
 
-from .lines import RawCell, join_spaced, _spaced_group
+from .lines import RawCell, _spaced_group, join_spaced
 from .numbers import half_unit
 
 
@@ -57,8 +58,9 @@ def usual_spacing(rows: list[tuple[str, int, list[RawCell]]]) -> tuple[int, int,
     return mode(leads, 1), mode(inners, 1), mode(trails, 1)
 
 
-def place_by_spaces(text: str, label_end: int, cells: list[RawCell], ncols: int,
-                    usual: tuple[int, int, int]) -> list[RawCell | None] | None:
+def place_by_spaces(
+    text: str, label_end: int, cells: list[RawCell], ncols: int, usual: tuple[int, int, int]
+) -> list[RawCell | None] | None:
     """Empty cells where the row's spaces are wider than the table's usual ones. Two readings:
     every wide gap between cells (or before the first) holds one empty cell; or every extra
     space (trailing spaces included) stands for one empty cell. The first that accounts for
@@ -72,8 +74,11 @@ def place_by_spaces(text: str, label_end: int, cells: list[RawCell], ncols: int,
     wide = [k for k, g in enumerate(slots) if g is not None and g >= 2 and g > (u_lead if k == 0 else u_inner)]
     if len(wide) == missing:
         return _fill(cells, {k: 1 for k in wide}, 0)
-    extra = {k: g - (u_lead if k == 0 else u_inner) for k, g in enumerate(slots)
-             if g is not None and g > (u_lead if k == 0 else u_inner)}
+    extra = {
+        k: g - (u_lead if k == 0 else u_inner)
+        for k, g in enumerate(slots)
+        if g is not None and g > (u_lead if k == 0 else u_inner)
+    }
     after = max(0, trailing - u_trail)
     if sum(extra.values()) + after == missing:
         return _fill(cells, extra, after)
@@ -146,8 +151,7 @@ def sum_groups(n: int, is_total: list[bool], shape: list[int]) -> dict[str, list
     return groups
 
 
-def _holds(grid: list[list[RawCell | None]], col: int, total_row: int, members: list[int],
-           min_rows: int) -> bool:
+def _holds(grid: list[list[RawCell | None]], col: int, total_row: int, members: list[int], min_rows: int) -> bool:
     total = _value(grid[total_row][col])
     if total is None:
         return False
@@ -159,8 +163,9 @@ def _holds(grid: list[list[RawCell | None]], col: int, total_row: int, members: 
     return s != 0 and abs(s - total) <= _tolerance(cells + [grid[total_row][col]])
 
 
-def _sums_in_column(full: list[list[RawCell | None]], col: int,
-                    groups: dict[str, list[tuple[int, list[int]]]]) -> list[set[int]]:
+def _sums_in_column(
+    full: list[list[RawCell | None]], col: int, groups: dict[str, list[tuple[int, list[int]]]]
+) -> list[set[int]]:
     """The sets of rows that make a printed sum hold in one column (sum row included)."""
     holding = [(t, m) for t, m in groups["parent"] if _holds(full, col, t, m, 1)]
     children = {r for _, m in holding for r in m}
@@ -173,9 +178,13 @@ def _sums_in_column(full: list[list[RawCell | None]], col: int,
     return out
 
 
-def place_by_sums(grid: list[list[RawCell | None] | None], short: dict[int, list[RawCell]],
-                  ncols: int, is_total: list[bool], shape: list[int]
-                  ) -> dict[int, list[RawCell | None]]:
+def place_by_sums(
+    grid: list[list[RawCell | None] | None],
+    short: dict[int, list[RawCell]],
+    ncols: int,
+    is_total: list[bool],
+    shape: list[int],
+) -> dict[int, list[RawCell | None]]:
     """Place the ``short`` rows (index -> figures) of ``grid`` (placed rows; None where not
     placed) by the sums they complete (see ``sum_groups``). One hypothesis per row shape:
     every short row with k figures has them in the same k columns. A row is explained by a
@@ -194,8 +203,7 @@ def place_by_sums(grid: list[list[RawCell | None] | None], short: dict[int, list
     for choice in product(*options):
         positions = dict(zip(shapes, choice))
         placed = {i: _at(cells, positions[len(cells)], ncols) for i, cells in short.items()}
-        full = [placed.get(i) or (row if row is not None else [None] * ncols)
-                for i, row in enumerate(grid)]
+        full = [placed.get(i) or (row if row is not None else [None] * ncols) for i, row in enumerate(grid)]
         by_col: dict[int, list[set[int]]] = {}  # computed for the columns short rows use
         explained = {}
         for i, cells in placed.items():

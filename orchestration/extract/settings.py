@@ -5,6 +5,7 @@ of its decisions are judgements ("a label line this long is prose", "a lone inte
 close to the previous page number is a page number"). Each judgement uses one of these
 settings, named for what it decides; tests may pass their own ``ExtractionSettings``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -20,6 +20,7 @@ udgift pr. patient i 2023 på 1043 kr.", "Regionens udgifter er samlet set stege
    has the place, the year and the measure, and its figure is beyond the rounding of the stated
    one, or the rank or count is not the table's (ties count for the sentence).
 """
+
 from __future__ import annotations
 
 import re
@@ -42,9 +43,11 @@ _CLAUSE_RE = re.compile(r",\s*(?:mens|hvor|hvoraf|og)\s+|;\s+|\s+mens\s+")
 _TABLE_REF_RE = re.compile(r"\b[Tt]abel\s+(\d+)\b")
 #: a word after a line-end hyphen that keeps the hyphen: "Brønderslev-" / "og Hjørring"
 _CONJUNCTION_RE = re.compile(r"(?:og|eller|til)\b")
-_PERIOD_RE = re.compile(r"(?:fra|mellem)\s+((?:19|20)\d\d)\s+(?:til|og)\s+((?:19|20)\d\d)"
-                        r"|perioden\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)"
-                        r"|fra\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)")
+_PERIOD_RE = re.compile(
+    r"(?:fra|mellem)\s+((?:19|20)\d\d)\s+(?:til|og)\s+((?:19|20)\d\d)"
+    r"|perioden\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)"
+    r"|fra\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)?\d\d)"
+)
 _SINCE_RE = re.compile(r"siden\s+((?:19|20)\d\d)")
 _YEAR_RE = re.compile(r"\b(?:i|for)\s+((?:19|20)\d\d)\b(?!\s*[-–])", re.IGNORECASE)
 _ALL_YEARS_RE = re.compile(r"i alle årene")
@@ -62,15 +65,15 @@ _HIGH_RE = re.compile(r"\b(?:den|det)\s+(?:højeste|største)\b|\bmest markante\
 _LOW_RE = re.compile(r"\b(?:den|det)\s+(?:laveste|mindste)\b")
 _NEXT_RANK_RE = re.compile(r"næst(?:højeste|laveste|største|mindste)")
 _COUNT_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10}
-_COUNT_RE = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r"|\d+)\s+(?:af\s+de\s+\w+\s+)?kommuner\s+(?:har|oplever)\b",
-                       re.IGNORECASE)
+_COUNT_RE = re.compile(
+    r"\b(" + "|".join(_COUNT_WORDS) + r"|\d+)\s+(?:af\s+de\s+\w+\s+)?kommuner\s+(?:har|oplever)\b", re.IGNORECASE
+)
 _COUNT_IN_BRACKETS_RE = re.compile(r"kommuner\s+\(i alt (\d+)\)")
 _REGION_SELF_RE = re.compile(r"\b[Rr]egionens\b")
 _NATIONAL_RE = re.compile(r"\bpå landsplan\b|\bhele landet\b")
 #: a sentence that can state a claim names a change, a rank or a count of kommuner (a quick
 #: test: the claims themselves are read by the patterns above)
-_CLAIM_WORDS_RE = re.compile("stig|steget|vækst|fald|redukt|højeste|laveste|største|mindste|markante"
-                             "|kommuner")
+_CLAIM_WORDS_RE = re.compile("stig|steget|vækst|fald|redukt|højeste|laveste|største|mindste|markante|kommuner")
 #: the kommuner and regioner by name, a kommune also in the genitive ("Vesthimmerlands Kommune")
 _PLACE_NAMES = {g.name: g for g in [*geomod.KOMMUNER, *geomod.REGIONER]}
 _PLACE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PLACE_NAMES), key=len, reverse=True)) + r")s?\b")
@@ -78,17 +81,17 @@ _PLACE_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PLACE_NAMES), ke
 
 @dataclass
 class Claim:
-    kind: str                        # value | change | rank | count
-    place: str | None = None         # geo code
+    kind: str  # value | change | rank | count
+    place: str | None = None  # geo code
     place_name: str | None = None
     year: int | None = None
     period_from: int | None = None
     period_to: int | None = None
     stated: Decimal | None = None
     stated_raw: str | None = None
-    stated_decimals: int = 0         # decimals of the stated figure: its rounding
-    direction: str | None = None     # up | down (a change, a count)
-    rank: str | None = None          # highest | lowest | second_highest | second_lowest
+    stated_decimals: int = 0  # decimals of the stated figure: its rounding
+    direction: str | None = None  # up | down (a change, a count)
+    rank: str | None = None  # highest | lowest | second_highest | second_lowest
     all_years: bool = False
     #: places ranked together ("Vesthimmerlands og Rebild ... den største stigning"): none
     #: outside the group may go beyond the least of them
@@ -105,9 +108,9 @@ class Statement:
     sentence: str
     clause: str
     claim: Claim
-    table: str | None = None         # the table checked against (number as printed)
+    table: str | None = None  # the table checked against (number as printed)
     table_id: str | None = None
-    verdict: str = "not_checkable"   # agrees | contradicts | not_checkable
+    verdict: str = "not_checkable"  # agrees | contradicts | not_checkable
     reason: str = ""
     table_value: Decimal | None = None
     table_raw: str | None = None
@@ -165,8 +168,9 @@ def _describes_a_table(lines: list[str], block: tuple[int, int], tables: list[Ta
     return any("abel " in lines[i] for i in range(first, last + 1))
 
 
-def sentences(lines: list[str], tables: list[Table], only_about_tables: bool = False,
-              keep: Callable[[str], object] | None = None) -> list[tuple[str, int, int]]:
+def sentences(
+    lines: list[str], tables: list[Table], only_about_tables: bool = False, keep: Callable[[str], object] | None = None
+) -> list[tuple[str, int, int]]:
     """(sentence, first line, last line) of the prose between the tables (``only_about_tables``:
     of the prose that can describe a table, see ``_describes_a_table``; ``keep``: only the
     sentences it is true for)."""
@@ -227,9 +231,10 @@ def _figures(text: str) -> list[tuple[Decimal, str, str | None, int]]:
     out = []
     for m in _FIGURE_RE.finditer(text):
         number, unit = m.group(1), m.group(2)
-        before = text[max(0, m.start() - 40):m.start()].rstrip().casefold()  # the words before it
-        if before.endswith(("speciale", "tabel", "tabellerne", "bilag", "figur", "side", "kapitel", "afsnit",
-                            "(i alt")):
+        before = text[max(0, m.start() - 40) : m.start()].rstrip().casefold()  # the words before it
+        if before.endswith(
+            ("speciale", "tabel", "tabellerne", "bilag", "figur", "side", "kapitel", "afsnit", "(i alt")
+        ):
             continue
         if unit is None and _YEAR_ONLY_RE.fullmatch(number):
             continue  # a year
@@ -267,11 +272,18 @@ def claims(clause: str, context: dict) -> list[Claim]:
         n = count.group(1).casefold()
         within = [f[0] for f in figures if f[2] == "%"]
         between = (min(within), max(within)) if "mellem" in clause and len(within) == 2 else None
-        out.append(Claim("count", place_name="kommuner", stated=Decimal(_COUNT_WORDS.get(n, n)), stated_raw=count.group(0),
-                         between=between,
-                         direction="up" if up and not down else "down" if down and not up else None,
-                         period_from=(context.get("period") or (None, None))[0],
-                         period_to=(context.get("period") or (None, None))[1]))
+        out.append(
+            Claim(
+                "count",
+                place_name="kommuner",
+                stated=Decimal(_COUNT_WORDS.get(n, n)),
+                stated_raw=count.group(0),
+                between=between,
+                direction="up" if up and not down else "down" if down and not up else None,
+                period_from=(context.get("period") or (None, None))[0],
+                period_to=(context.get("period") or (None, None))[1],
+            )
+        )
         return out
     if not places:
         return out
@@ -300,14 +312,35 @@ def claims(clause: str, context: dict) -> list[Claim]:
                 value = -value  # "et fald på 5%"
             if rank in ("highest", "lowest"):  # "det største fald", "den mindste stigning"
                 rank = ("lowest" if down and not up else "highest") if high else "lowest"
-            out.append(Claim("change", code, name, period_from=p_from, period_to=p_to, stated=value,
-                             stated_raw=figure[1] if figure else None, stated_decimals=figure[3] if figure else 0,
-                             direction="up" if up and not down else "down" if down and not up else None,
-                             rank=rank, group=group))
+            out.append(
+                Claim(
+                    "change",
+                    code,
+                    name,
+                    period_from=p_from,
+                    period_to=p_to,
+                    stated=value,
+                    stated_raw=figure[1] if figure else None,
+                    stated_decimals=figure[3] if figure else 0,
+                    direction="up" if up and not down else "down" if down and not up else None,
+                    rank=rank,
+                    group=group,
+                )
+            )
         elif rank is not None or (figure is not None and figure[2] == "kr."):
-            out.append(Claim("rank" if figure is None else "value", code, name, year=context.get("year"),
-                             stated=figure[0] if figure else None, stated_raw=figure[1] if figure else None,
-                             stated_decimals=figure[3] if figure else 0, rank=rank, all_years=all_years))
+            out.append(
+                Claim(
+                    "rank" if figure is None else "value",
+                    code,
+                    name,
+                    year=context.get("year"),
+                    stated=figure[0] if figure else None,
+                    stated_raw=figure[1] if figure else None,
+                    stated_decimals=figure[3] if figure else 0,
+                    rank=rank,
+                    all_years=all_years,
+                )
+            )
     return out
 
 
@@ -335,8 +368,9 @@ class _TableView:
             elif c.year is not None:
                 row["years"][c.year] = c
         #: the places the table lists (not its total), at its usual level
-        self.parts = {code: r for code, r in self.by_place.items()
-                      if not r["total"] and geomod.BY_CODE[code].level == self.level}
+        self.parts = {
+            code: r for code, r in self.by_place.items() if not r["total"] and geomod.BY_CODE[code].level == self.level
+        }
 
     def years(self) -> list[int]:
         return sorted({y for r in self.by_place.values() for y in r["years"]})
@@ -383,8 +417,12 @@ def check(statement: Statement, view: _TableView) -> None:
         _check_level(statement, view)
 
 
-_RANK_WORDS = {"highest": "the highest", "lowest": "the lowest", "second_highest": "the second highest",
-               "second_lowest": "the second lowest"}
+_RANK_WORDS = {
+    "highest": "the highest",
+    "lowest": "the lowest",
+    "second_highest": "the second highest",
+    "second_lowest": "the second lowest",
+}
 
 
 def _rank_problem(values: dict[str, Decimal], group: list[str], rank: str) -> str | None:
@@ -403,7 +441,7 @@ def _rank_problem(values: dict[str, Decimal], group: list[str], rank: str) -> st
         return None
     names = ", ".join(f"{geomod.BY_CODE[code].name} {v:f}" for v, code in (beyond[::-1] if high else beyond)[:3])
     mine = " and ".join(geomod.BY_CODE[code].name for code in group)
-    return (f"{mine} ({edge:f}) is not {_RANK_WORDS[rank]}: " + (names if beyond else "it is first"))
+    return f"{mine} ({edge:f}) is not {_RANK_WORDS[rank]}: " + (names if beyond else "it is first")
 
 
 def _check_level(s: Statement, view: _TableView) -> None:
@@ -450,8 +488,11 @@ def _check_change(s: Statement, view: _TableView) -> None:
     wrong = []
     if c.stated is not None:
         tol = half_unit(c.stated_decimals)
-        near_printed = (printed is not None and printed.value is not None
-                        and abs(c.stated - printed.value) <= tol + half_unit(printed.decimals))
+        near_printed = (
+            printed is not None
+            and printed.value is not None
+            and abs(c.stated - printed.value) <= tol + half_unit(printed.decimals)
+        )
         near_years = recomputed is not None and abs(c.stated - recomputed) <= tol + Decimal("0.5")
         if not (near_printed or near_years):
             what = f"prints {printed.raw}" if printed is not None else f"gives {recomputed:.1f}%"
@@ -459,15 +500,20 @@ def _check_change(s: Statement, view: _TableView) -> None:
     value = printed.value if printed is not None else recomputed
     if c.direction and c.stated is None and value is not None:
         if (c.direction == "up" and value < 0) or (c.direction == "down" and value > 0):
-            wrong.append(f"Tabel {view.table.table} {'prints ' + printed.raw if printed else 'gives a change of ' + format(value, '.1f')}")
+            wrong.append(
+                f"Tabel {view.table.table} {'prints ' + printed.raw if printed else 'gives a change of ' + format(value, '.1f')}"  # noqa: E501
+            )
     if c.rank is not None and c.place in view.parts:
         values = {code: v for code in view.parts if (v := view.change_value(code, (a, b))) is not None}
         problem = _rank_problem(values, c.group or [c.place], c.rank)
         if problem:
             wrong.append(f"{problem} (change {a}-{b})")
     s.verdict = "contradicts" if wrong else "agrees"
-    s.reason = "; ".join(wrong) or (f"Tabel {view.table.table}, line {printed.line}: {printed.raw}" if printed
-                                    else f"recomputed from Tabel {view.table.table}: {recomputed:.1f}%")
+    s.reason = "; ".join(wrong) or (
+        f"Tabel {view.table.table}, line {printed.line}: {printed.raw}"
+        if printed
+        else f"recomputed from Tabel {view.table.table}: {recomputed:.1f}%"
+    )
 
 
 def _check_count(s: Statement, view: _TableView) -> None:

@@ -2,6 +2,7 @@
 lineage. The stages, in order: resolve the header into columns (``_resolve_header``), give
 every row its figures in columns (``_place``: see ``placement``), check that a geography
 table has all its rows (``_check_geography``), then emit one Cell per row and column."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,15 @@ from . import geo as geomod
 from . import placement
 from .accounting import SENTENCE_VERBS, reads_like_sentence
 from .body import Body, RawRow, names_a_place_with
-from .header import (column_kind, column_period, column_year, header_candidates, perspective_of,
-                     segment_header, year_columns)
+from .header import (
+    column_kind,
+    column_period,
+    column_year,
+    header_candidates,
+    perspective_of,
+    segment_header,
+    year_columns,
+)
 from .lines import RawCell, dehyphenate_join, is_year_run_header
 from .model import Cell, Problem, ProblemKind, Table
 from .numbers import is_year
@@ -26,10 +34,21 @@ ITEM_NUMBER_RE = re.compile(r"^(\d+\.\d+)\s+(\S.*)$")
 MONEY_COLUMNS = {"budget", "actual"}
 _FOOTNOTE_CANDIDATE_RE = re.compile(r"-?\d{3,}")  # a bare integer that may carry a footnote marker
 #: problems that make a table partial: some of its cells are not there
-_PARTIAL_KINDS = {ProblemKind.AMBIGUOUS_ROW, ProblemKind.CUT_OFF, ProblemKind.MISSING_ROWS,
-                  ProblemKind.HEADER_NOT_UNDERSTOOD, ProblemKind.TEXT_CELLS}
-_SCALED_UNITS = (("mia. kr", "mia. kr."), ("mia.kr", "mia. kr."), ("mio. kr", "mio. kr."),
-                 ("mio.kr", "mio. kr."), ("mio ", "mio. kr."), ("mio.", "mio. kr."))
+_PARTIAL_KINDS = {
+    ProblemKind.AMBIGUOUS_ROW,
+    ProblemKind.CUT_OFF,
+    ProblemKind.MISSING_ROWS,
+    ProblemKind.HEADER_NOT_UNDERSTOOD,
+    ProblemKind.TEXT_CELLS,
+}
+_SCALED_UNITS = (
+    ("mia. kr", "mia. kr."),
+    ("mia.kr", "mia. kr."),
+    ("mio. kr", "mio. kr."),
+    ("mio.kr", "mio. kr."),
+    ("mio ", "mio. kr."),
+    ("mio.", "mio. kr."),
+)
 
 
 def _row_counts(rows: list[RawRow]) -> Counter[int]:
@@ -41,12 +60,14 @@ def _row_counts(rows: list[RawRow]) -> Counter[int]:
     counts = []
     for r in labelled:
         first = r.cell_lines[0][0] if r.cell_lines[0] else None
-        year_in_label = (usual and r.ncells == usual[0][0] + 1 and first is not None
-                         and _year_like(first))
+        year_in_label = usual and r.ncells == usual[0][0] + 1 and first is not None and _year_like(first)
         counts.append(r.ncells - 1 if year_in_label else r.ncells)
     # a cells-only row led by a year or a range ("2025 27 19 8", "0-2 45 15") has that as its label
-    counts += [r.ncells - (1 if r.cell_lines[0][0].read_as == "range" or is_year(r.cell_lines[0][0].raw)
-                           else 0) for r in rows if r.cells_only]
+    counts += [
+        r.ncells - (1 if r.cell_lines[0][0].read_as == "range" or is_year(r.cell_lines[0][0].raw) else 0)
+        for r in rows
+        if r.cells_only
+    ]
     return Counter(counts)
 
 
@@ -55,17 +76,21 @@ def _year_like(c: RawCell) -> bool:
     return (c.read_as == "integer" and is_year(c.raw)) or (c.read_as == "range" and is_year(c.raw[:4]))
 
 
-def _choose_ncols(header_text: str, rows: list[RawRow], settings: ExtractionSettings,
-                  counts: Counter[int] | None = None) -> int | None:
+def _choose_ncols(
+    header_text: str, rows: list[RawRow], settings: ExtractionSettings, counts: Counter[int] | None = None
+) -> int | None:
     if counts is None:
         counts = _row_counts(rows)
     total = counts.total()
     if not total:
         return None
     # the widest column count the header allows that full rows confirm
-    fits = [h for h in header_candidates(header_text)
-            if counts[h] >= max(1, settings.min_rows_confirming_columns * total)
-            and sum(v for c, v in counts.items() if c > h) <= settings.max_rows_wider_than_columns * total]
+    fits = [
+        h
+        for h in header_candidates(header_text)
+        if counts[h] >= max(1, settings.min_rows_confirming_columns * total)
+        and sum(v for c, v in counts.items() if c > h) <= settings.max_rows_wider_than_columns * total
+    ]
     natural = year_columns(header_text)
     if natural and counts[natural]:
         # a header ending in its years: rows as wide as the years confirm it, and a row with
@@ -80,9 +105,14 @@ def _choose_ncols(header_text: str, rows: list[RawRow], settings: ExtractionSett
     # thousands printed with spaces ("12 345"): rows have more figures than the header columns
     for h in header_candidates(header_text):
         if h > 1 and sum(v for c, v in counts.items() if c > h) > total / 2:
-            readable = sum(1 for r in rows if r.cell_lines and len(r.cell_lines) == 1
-                           and r.ncells >= h and (r.ncells == h or placement.spaced_readings(
-                               r.text, r.cell_lines[0], h, limit=1)))
+            readable = sum(
+                1
+                for r in rows
+                if r.cell_lines
+                and len(r.cell_lines) == 1
+                and r.ncells >= h
+                and (r.ncells == h or placement.spaced_readings(r.text, r.cell_lines[0], h, limit=1))
+            )
             if readable > total / 2:
                 return h
     return counts.most_common(1)[0][0]
@@ -103,8 +133,7 @@ def table_unit(text: str, caption: str = "") -> str | None:
 class TableBuilder:
     """Turns a collected body into a Table with cells."""
 
-    def __init__(self, table: Table, body: Body, footnotes: dict[int, int],
-                 settings: ExtractionSettings = DEFAULT):
+    def __init__(self, table: Table, body: Body, footnotes: dict[int, int], settings: ExtractionSettings = DEFAULT):
         self.t = table
         self.body = body
         self.footnotes = footnotes
@@ -112,10 +141,12 @@ class TableBuilder:
         self._ncols_of: dict[str, int | None] = {}  # _choose_ncols of each header text tried
         self._usual_pieces: list[int] | None = None  # see _pieces_of_certain_rows
 
-    def problem(self, kind: ProblemKind, line: int, msg: str, severity: str = "warning",
-                end_line: int | None = None) -> None:
-        self.t.problems.append(Problem(self.t.file, line, msg, self.t.table or self.t.caption[:60],
-                                       severity, kind=kind, end_line=end_line))
+    def problem(
+        self, kind: ProblemKind, line: int, msg: str, severity: str = "warning", end_line: int | None = None
+    ) -> None:
+        self.t.problems.append(
+            Problem(self.t.file, line, msg, self.t.table or self.t.caption[:60], severity, kind=kind, end_line=end_line)
+        )
 
     # -- header --------------------------------------------------------------------------------------
     def _resolve_header(self) -> tuple[str, list[str], int, int] | None:
@@ -127,24 +158,24 @@ class TableBuilder:
         max_k = min(self.settings.max_header_label_lines, len(lines))
         max_j = len(lines) - 1 if self.t.kind == "block" else 0
         counts = _row_counts(rows)
+
         # label lines after the header's years, or naming a place ("Region Hovedstaden"),
         # are a first group label or the first row's wrapped label rather than header
         def group_like(text: str) -> bool:
             s = text.strip()
-            return s[:1].isupper() and not s.casefold().startswith("udvik") and not any(
-                ch.isdigit() for ch in s)
+            return s[:1].isupper() and not s.casefold().startswith("udvik") and not any(ch.isdigit() for ch in s)
 
         def continues(prev: str, text: str) -> bool:
             return prev.rstrip().endswith(("-", ",")) or text.strip()[:1].islower()
 
-        last_years = max((i for i, (h, ln) in enumerate(lines) if is_year_run_header(h.strip())),
-                         default=None)
+        last_years = max((i for i, (h, ln) in enumerate(lines) if is_year_run_header(h.strip())), default=None)
         tail = 0
-        after = lines[last_years + 1:] if last_years is not None else []
+        after = lines[last_years + 1 :] if last_years is not None else []
         for start in range(len(after)):  # "Udvikling" / "20-23" / "Region Nordjyll-": from "Region"
             rest = after[start:]
-            if group_like(rest[0][0]) and all(group_like(h) or continues(rest[i][0], h)
-                                              for i, (h, _) in enumerate(rest[1:])):
+            if group_like(rest[0][0]) and all(
+                group_like(h) or continues(rest[i][0], h) for i, (h, _) in enumerate(rest[1:])
+            ):
                 tail = len(rest)
                 break
         while tail < len(lines) and geomod.match_geo(lines[len(lines) - 1 - tail][0])[1] == "exact":
@@ -155,21 +186,32 @@ class TableBuilder:
                 return found
         return None
 
-    def _try_headers(self, lines: list[tuple[str, int]], rows: list[RawRow], counts: Counter[int],
-                     first: RawRow, max_k: int, max_j: int, tail: int, strong_only: bool
-                     ) -> tuple[str, list[str], int, int] | None:
+    def _try_headers(
+        self,
+        lines: list[tuple[str, int]],
+        rows: list[RawRow],
+        counts: Counter[int],
+        first: RawRow,
+        max_k: int,
+        max_j: int,
+        tail: int,
+        strong_only: bool,
+    ) -> tuple[str, list[str], int, int] | None:
         """One pass of _resolve_header: every context j and first-row label k, in order."""
         ncols_of = self._ncols_of
         for j in range(0, max_j + 1):
             ks = list(range(1, max_k + 1))
-            year_led = first.cells_only and first.cell_lines and (
-                is_year(first.cell_lines[0][0].raw) or first.cell_lines[0][0].read_as == "range")
+            year_led = (
+                first.cells_only
+                and first.cell_lines
+                and (is_year(first.cell_lines[0][0].raw) or first.cell_lines[0][0].read_as == "range")
+            )
             ks = [*ks, 0] if (first.cells_only or not first.label_parts) and not year_led else [0, *ks]
             if 0 < tail <= max_k:
                 ks = [tail] + [k for k in ks if k != tail]
             for k in ks:
-                head = lines[j:len(lines) - k]
-                if (not head and lines) or any(is_year_run_header(x[0].strip()) for x in lines[len(lines) - k:]):
+                head = lines[j : len(lines) - k]
+                if (not head and lines) or any(is_year_run_header(x[0].strip()) for x in lines[len(lines) - k :]):
                     continue
                 text = dehyphenate_join([h[0] for h in head])
                 if text not in ncols_of:
@@ -193,12 +235,18 @@ class TableBuilder:
         if not body.rows:
             t.status = "no_text_layer" if not body.header_lines else "unparsed"
             if body.header_lines:
-                self.problem(ProblemKind.NO_DATA_ROWS, body.header_lines[0][1],
-                             "header text but no rows of figures",
-                             end_line=body.header_lines[-1][1])
+                self.problem(
+                    ProblemKind.NO_DATA_ROWS,
+                    body.header_lines[0][1],
+                    "header text but no rows of figures",
+                    end_line=body.header_lines[-1][1],
+                )
             else:
-                self.problem(ProblemKind.NO_TEXT_LAYER, t.caption_line,
-                             "caption without a table: the table was an image in the PDF")
+                self.problem(
+                    ProblemKind.NO_TEXT_LAYER,
+                    t.caption_line,
+                    "caption without a table: the table was an image in the PDF",
+                )
             return t
         resolved = self._resolve_header()
         if resolved is None and self._headerless_list():
@@ -209,8 +257,9 @@ class TableBuilder:
             stub, columns = text, [f"kolonne {i + 1}" for i in range(ncols)]
             t.status = "partial"
             line = body.header_lines[0][1] if body.header_lines else body.rows[0].line
-            self.problem(ProblemKind.HEADER_NOT_UNDERSTOOD, line,
-                         f"header not understood; {ncols} columns named by position")
+            self.problem(
+                ProblemKind.HEADER_NOT_UNDERSTOOD, line, f"header not understood; {ncols} columns named by position"
+            )
             if t.kind == "block":
                 t.columns = columns
                 return t  # a candidate block: rejected by the block scan
@@ -219,9 +268,13 @@ class TableBuilder:
             if k:
                 first = body.rows[0]
                 lead = body.header_lines[-k:]
-                wraps = (lead[-1][0].rstrip().endswith(("-", ","))
-                         or (first.label_parts and (first.label_parts[0][0].strip()[:1].islower()
-                             or names_a_place_with(lead, first.label_parts[0][0]))))
+                wraps = lead[-1][0].rstrip().endswith(("-", ",")) or (
+                    first.label_parts
+                    and (
+                        first.label_parts[0][0].strip()[:1].islower()
+                        or names_a_place_with(lead, first.label_parts[0][0])
+                    )
+                )
                 if first.cells_only or not first.label_parts or wraps:
                     first.label_parts = body.header_lines[-k:] + first.label_parts
                     first.cells_only = False
@@ -256,8 +309,10 @@ class TableBuilder:
         bloktilskudsfordeling -41 mio. kr." / ...): a table of one unnamed column."""
         if self.body.header_lines or len(self.body.rows) < 3:
             return False
-        if any(reads_like_sentence(self._label(r)) and SENTENCE_VERBS & set(self._label(r).casefold().split())
-               for r in self.body.rows):
+        if any(
+            reads_like_sentence(self._label(r)) and SENTENCE_VERBS & set(self._label(r).casefold().split())
+            for r in self.body.rows
+        ):
             return False  # "For driftssegmentet er andelen 93%": sentences, not rows
         cells = []
         for r in self.body.rows:
@@ -275,9 +330,16 @@ class TableBuilder:
         label, and one label left over when the table ended: each figure takes the label
         below it."""
         trailing = self.body.trailing_labels
-        if (len(rows) < 2 or not trailing or not rows[0].cells_only or rows[0].ncells != 1
-                or not all(r.label_parts and r.ncells == 1 and len(r.cell_lines) == 1
-                           and r.label_parts[-1][1] < r.line for r in rows[1:])):
+        if (
+            len(rows) < 2
+            or not trailing
+            or not rows[0].cells_only
+            or rows[0].ncells != 1
+            or not all(
+                r.label_parts and r.ncells == 1 and len(r.cell_lines) == 1 and r.label_parts[-1][1] < r.line
+                for r in rows[1:]
+            )
+        ):
             return rows
         labels = [r.label_parts for r in rows[1:]] + [trailing]
         for r, label in zip(rows, labels):
@@ -296,8 +358,7 @@ class TableBuilder:
                 out.extend(self._column_major_rows(r, rows, ncols))
                 continue
             if r.cells_only:
-                if (prev is not None and 0 < prev.ncells < ncols and prev.ncells + r.ncells <= ncols
-                        and not prev.cells):
+                if prev is not None and 0 < prev.ncells < ncols and prev.ncells + r.ncells <= ncols and not prev.cells:
                     prev.cell_lines.append(r.cell_lines[0])
                     prev.texts.update(r.texts)
                     continue
@@ -305,8 +366,11 @@ class TableBuilder:
                 if section and r.ncells == ncols:
                     r.label_parts = [(section, r.line)]
                     r.section = None if section == r.section else r.section
-                elif r.ncells == ncols and not (first_led := r.cell_lines[0][0]).read_as == "range" \
-                        and not is_year(first_led.raw):
+                elif (
+                    r.ncells == ncols
+                    and not (first_led := r.cell_lines[0][0]).read_as == "range"
+                    and not is_year(first_led.raw)
+                ):
                     r.label_parts = [("", r.line)]  # a row without a label ("  950  100,0 %")
                 else:
                     first = r.cell_lines[0][0]
@@ -322,13 +386,16 @@ class TableBuilder:
         whole columns and add up to the total row after the run (every labelled line before
         them is a group label). Unresolvable: the labels as rows without figures, and a problem."""
         units, values = run.units or [], run.column_major or []
-        after = rows[rows.index(run) + 1:]
+        after = rows[rows.index(run) + 1 :]
         total_row = next((r for r in after if r.ncells), None)
         total = None
         if total_row is not None and len(total_row.cell_lines) == 1:
             line = total_row.cell_lines[0]
-            total = list(line) if len(line) == ncols else placement.place_by_spaces(
-                total_row.text, total_row.label_end, line, ncols, (1, 1, 1))
+            total = (
+                list(line)
+                if len(line) == ncols
+                else placement.place_by_spaces(total_row.text, total_row.label_end, line, ncols, (1, 1, 1))
+            )
         for nrows in range(len(units), 0, -1):
             whole = len(values) - len(values) % nrows  # figures that fill whole columns
             grid = placement.read_column_major(values[:whole], nrows, ncols)
@@ -336,39 +403,54 @@ class TableBuilder:
                 continue
             left = values[whole:]
             if left:  # a column only partly printed: which rows its figures belong to is unknown
-                self.problem(ProblemKind.AMBIGUOUS_ROW, left[0].line,
-                             f"{len(left)} figure(s) printed one per line after {whole // nrows} "
-                             f"whole column(s) of {nrows} rows: which rows they belong to is not "
-                             f"printed; not emitted (raw: {' | '.join(v.raw for v in left)})",
-                             end_line=left[-1].line)
-            groups = units[:len(units) - nrows]
+                self.problem(
+                    ProblemKind.AMBIGUOUS_ROW,
+                    left[0].line,
+                    f"{len(left)} figure(s) printed one per line after {whole // nrows} "
+                    f"whole column(s) of {nrows} rows: which rows they belong to is not "
+                    f"printed; not emitted (raw: {' | '.join(v.raw for v in left)})",
+                    end_line=left[-1].line,
+                )
+            groups = units[: len(units) - nrows]
             section = " – ".join(dehyphenate_join([p[0] for p in g]) for g in groups) or run.section
             out = []
-            for unit, cells in zip(units[len(units) - nrows:], grid):
+            for unit, cells in zip(units[len(units) - nrows :], grid):
                 lines = sorted({c.line for c in cells if c is not None})
-                r = RawRow(unit, [[c for c in cells if c is not None]], unit[0][1], section,
-                           texts={ln: run.texts[ln] for ln in lines}, placed_by="column_major")
+                r = RawRow(
+                    unit,
+                    [[c for c in cells if c is not None]],
+                    unit[0][1],
+                    section,
+                    texts={ln: run.texts[ln] for ln in lines},
+                    placed_by="column_major",
+                )
                 r.cells = list(cells)
                 out.append(r)
             self.t.text_lines.update(ln for g in groups for _, ln in g)
             return out
         # column by column does not add up, and row by row it could as well be one wrapped
         # label: which figure belongs where is not printed
-        self.problem(ProblemKind.AMBIGUOUS_ROW, values[0].line,
-                     f"{len(values)} figures printed one per line under the labels "
-                     f"{' / '.join(dehyphenate_join([p[0] for p in u]) for u in units)!r}: neither "
-                     "column by column (checked against the total below) nor as one row can they "
-                     "be placed for sure; column placement ambiguous, not emitted "
-                     f"(raw: {' | '.join(v.raw for v in values)})",
-                     end_line=values[-1].line)
+        self.problem(
+            ProblemKind.AMBIGUOUS_ROW,
+            values[0].line,
+            f"{len(values)} figures printed one per line under the labels "
+            f"{' / '.join(dehyphenate_join([p[0] for p in u]) for u in units)!r}: neither "
+            "column by column (checked against the total below) nor as one row can they "
+            "be placed for sure; column placement ambiguous, not emitted "
+            f"(raw: {' | '.join(v.raw for v in values)})",
+            end_line=values[-1].line,
+        )
         self.t.text_lines.update(ln for unit in units for _, ln in unit)
         self.t.text_lines.update(run.texts)
         return []
 
     def _place(self, rows: list[RawRow], ncols: int, stub: str) -> list[RawRow]:
         rows = self._normalise(self._value_first_pairs(rows), ncols, stub)
-        full = [(r.text, r.label_end, r.cell_lines[0]) for r in rows
-                if len(r.cell_lines) == 1 and r.ncells == ncols and not r.cells]
+        full = [
+            (r.text, r.label_end, r.cell_lines[0])
+            for r in rows
+            if len(r.cell_lines) == 1 and r.ncells == ncols and not r.cells
+        ]
         usual = placement.usual_spacing(full)
         spaced_table = sum(1 for r in rows if r.ncells > ncols) > len(rows) / 2
         self._usual_pieces = self._pieces_of_certain_rows(rows, ncols)
@@ -380,11 +462,12 @@ class TableBuilder:
             if not self._place_row(r, ncols, usual, spaced_table):
                 short[i] = r.figures
         if short:
-            grid = [r.cells if (r.cells or r.placed_by == "column_major") and i not in short else None
-                    for i, r in enumerate(rows)]
+            grid = [
+                r.cells if (r.cells or r.placed_by == "column_major") and i not in short else None
+                for i, r in enumerate(rows)
+            ]
             is_total = [geomod.is_total_label(self._label(r)) for r in rows]
-            shape = [len(short[i]) if i in short else sum(c is not None for c in r.cells)
-                     for i, r in enumerate(rows)]
+            shape = [len(short[i]) if i in short else sum(c is not None for c in r.cells) for i, r in enumerate(rows)]
             by_sums = placement.place_by_sums(grid, short, ncols, is_total, shape)
             for i, cells in by_sums.items():
                 rows[i].cells, rows[i].placed_by = cells, "sum"
@@ -394,38 +477,45 @@ class TableBuilder:
         self.t.rows += sum(1 for r in rows if r.placed_by == "column_major")
         return rows
 
-    def _place_row(self, r: RawRow, ncols: int, usual: tuple[int, int, int],
-                   spaced_table: bool) -> bool:
+    def _place_row(self, r: RawRow, ncols: int, usual: tuple[int, int, int], spaced_table: bool) -> bool:
         """Give the row its cells in columns; False when it has fewer figures than columns
         and its spaces do not say where they stand."""
         cells = r.figures
         if not cells:
             r.cells = [None] * ncols
             if r.label_parts and r is self.body.rows[-1] and self.body.ended_by == "end_of_file":
-                self.problem(ProblemKind.CUT_OFF, r.label_parts[0][1],
-                             "table cut off mid-row: label without figures at end of file", "error")
+                self.problem(
+                    ProblemKind.CUT_OFF,
+                    r.label_parts[0][1],
+                    "table cut off mid-row: label without figures at end of file",
+                    "error",
+                )
             return True
         if len(cells) > ncols:
-            extra = cells[:len(cells) - ncols]
+            extra = cells[: len(cells) - ncols]
             label_like = len(extra) == 1 or all(map(_year_like, extra))  # "I alt 2025-2030 206 61 145"
             readings = placement.spaced_readings(r.text, cells, ncols) if len(r.cell_lines) == 1 else []
-            if readings and (spaced_table or placement.has_spaced_groups(cells)
-                             or (len(readings) == 1 and not label_like)):
+            if readings and (
+                spaced_table or placement.has_spaced_groups(cells) or (len(readings) == 1 and not label_like)
+            ):
                 reading = placement.choose_reading(readings, self._usual_pieces)
                 if reading is not None:
                     r.cells = [*placement.read_spaced(r.text, cells, reading)]
                     return True
                 if spaced_table:
-                    self.problem(ProblemKind.AMBIGUOUS_ROW, r.line,
-                                 f"row '{self._label(r)}' has {len(cells)} figures for {ncols} "
-                                 "columns and they cannot be read as numbers with spaced "
-                                 f"thousands in one way only; not emitted (raw: {self._raws(cells)})")
+                    self.problem(
+                        ProblemKind.AMBIGUOUS_ROW,
+                        r.line,
+                        f"row '{self._label(r)}' has {len(cells)} figures for {ncols} "
+                        "columns and they cannot be read as numbers with spaced "
+                        f"thousands in one way only; not emitted (raw: {self._raws(cells)})",
+                    )
                     r.cells = []
                     return True
             if not all(map(_year_like, extra)):
                 self.t.rows_with_extra_numbers += 1  # a year in a label is usual; other figures are not
             r.extra_label = " ".join(c.raw for c in extra)
-            r.cells = list(cells[len(cells) - ncols:])
+            r.cells = list(cells[len(cells) - ncols :])
             return True
         if len(cells) == ncols:
             r.cells = list(cells)
@@ -461,13 +551,15 @@ class TableBuilder:
     def _unplaced(self, r: RawRow, ncols: int) -> None:
         cells = r.figures
         if self.body.ended_by == "end_of_file" and r is self.body.rows[-1]:
-            self.problem(ProblemKind.CUT_OFF, r.line,
-                         f"table cut off mid-row: {len(cells)} of {ncols} cells", "error")
+            self.problem(ProblemKind.CUT_OFF, r.line, f"table cut off mid-row: {len(cells)} of {ncols} cells", "error")
         else:
-            self.problem(ProblemKind.AMBIGUOUS_ROW, r.line,
-                         f"row '{self._label(r)}' has {len(cells)} of {ncols} cells; column "
-                         f"placement ambiguous, cells not emitted (raw: {self._raws(cells)})",
-                         end_line=max(c.line for c in cells))
+            self.problem(
+                ProblemKind.AMBIGUOUS_ROW,
+                r.line,
+                f"row '{self._label(r)}' has {len(cells)} of {ncols} cells; column "
+                f"placement ambiguous, cells not emitted (raw: {self._raws(cells)})",
+                end_line=max(c.line for c in cells),
+            )
         r.cells = []
 
     @staticmethod
@@ -492,9 +584,12 @@ class TableBuilder:
                 continue
             lacking = [g for g in members if g.code not in have]
             names = ", ".join(f"{g.name} ({g.code})" for g in lacking)
-            self.problem(ProblemKind.MISSING_ROWS, self.t.caption_line,
-                         f"no row for {names}: the table has {len(have)} of the "
-                         f"{len(members)} {level}{'r' if level == 'kommune' else 'er'}")
+            self.problem(
+                ProblemKind.MISSING_ROWS,
+                self.t.caption_line,
+                f"no row for {names}: the table has {len(have)} of the "
+                f"{len(members)} {level}{'r' if level == 'kommune' else 'er'}",
+            )
 
     @staticmethod
     def _label(r: RawRow) -> str:
@@ -519,9 +614,12 @@ class TableBuilder:
             defined_at = self.footnotes.get(marker)
             if defined_at and 0 < defined_at - c.line <= self.settings.footnote_distance:
                 rest = Decimal(digits[:-k])
-                return replace(c, value=-rest if c.raw.startswith("-") else rest,
-                               read_as=f"footnote_marker_stripped:{marker}",
-                               annotation=f"footnote {marker}")
+                return replace(
+                    c,
+                    value=-rest if c.raw.startswith("-") else rest,
+                    read_as=f"footnote_marker_stripped:{marker}",
+                    annotation=f"footnote {marker}",
+                )
         return c
 
     @staticmethod
@@ -539,8 +637,7 @@ class TableBuilder:
             if c is not None and c.value is not None and c.read_as == "thousands" and not c.unit:
                 body = c.raw.lstrip("-\u2212\u2013")
                 if body.count(".") == 1 and "," not in body:
-                    c = replace(c, value=c.value / 1000, read_as="thousands_point_as_decimal_slip",
-                                decimals=3)
+                    c = replace(c, value=c.value / 1000, read_as="thousands_point_as_decimal_slip", decimals=3)
             out.append(c)
         return out
 
@@ -577,12 +674,10 @@ class TableBuilder:
         parent = None
         if levels:
             level = Counter(levels).most_common(1)[0][0]
-            parent = geomod.BY_CODE["1081"] if level == "kommune" else (
-                geomod.DANMARK if level == "region" else None)
+            parent = geomod.BY_CODE["1081"] if level == "kommune" else (geomod.DANMARK if level == "region" else None)
         table_unit_ = t.unit or "antal"
         for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
-            r.cells = self._fix_row_slips([self._fix_footnote(c) if c is not None else None
-                                           for c in r.cells])
+            r.cells = self._fix_row_slips([self._fix_footnote(c) if c is not None else None for c in r.cells])
             year_units = {c.unit for c, y in zip(r.cells, col_years) if c is not None and y}
             percent_points = year_units == {"%"}
             row_year = int(label) if is_year(label) else None
@@ -593,28 +688,41 @@ class TableBuilder:
                 column_unit = "kr." if table_unit_ == "antal" and col_kinds[k] in MONEY_COLUMNS else table_unit_
                 geo = g if g is not None else col_geo[k]
                 geo_match = how if g is not None else ("column" if col_geo[k] else None)
-                unit = (c.unit if c is not None and c.unit else column_unit)
+                unit = c.unit if c is not None and c.unit else column_unit
                 if period and unit == "%" and percent_points:
                     unit = "procentpoint"
-                t.cells.append(Cell(
-                    file=t.file, table_id=t.table_id, table=t.table, caption=t.caption,
-                    section=section, row_label=label, row_number=row_number,
-                    geo_code=geo.code if geo else None, geo_name=geo.name if geo else None,
-                    geo_level=geo.level if geo else None, geo_match=geo_match,
-                    is_total=is_total, perspective=t.perspective, column_label=columns[k],
-                    column_kind=col_kinds[k],
-                    year=col_years[k] or (row_year if not period else None),
-                    period_from=period[0] if period else None,
-                    period_to=period[1] if period else None,
-                    value=None if c is None or c.read_as == "missing" else c.value,
-                    value_low=c.low if c is not None else None,
-                    value_high=c.high if c is not None else None,
-                    unit=unit, raw=c.raw if c is not None else "",
-                    line=c.line if c is not None else r.line,
-                    read_as=c.read_as if c is not None else "empty",
-                    annotation=c.annotation if c is not None else None,
-                    row_index=row_index, col_index=k,
-                    decimals=c.decimals if c is not None else 0,
-                    placed_by=r.placed_by,
-                    col_start=c.start if c is not None else -1,
-                ))
+                t.cells.append(
+                    Cell(
+                        file=t.file,
+                        table_id=t.table_id,
+                        table=t.table,
+                        caption=t.caption,
+                        section=section,
+                        row_label=label,
+                        row_number=row_number,
+                        geo_code=geo.code if geo else None,
+                        geo_name=geo.name if geo else None,
+                        geo_level=geo.level if geo else None,
+                        geo_match=geo_match,
+                        is_total=is_total,
+                        perspective=t.perspective,
+                        column_label=columns[k],
+                        column_kind=col_kinds[k],
+                        year=col_years[k] or (row_year if not period else None),
+                        period_from=period[0] if period else None,
+                        period_to=period[1] if period else None,
+                        value=None if c is None or c.read_as == "missing" else c.value,
+                        value_low=c.low if c is not None else None,
+                        value_high=c.high if c is not None else None,
+                        unit=unit,
+                        raw=c.raw if c is not None else "",
+                        line=c.line if c is not None else r.line,
+                        read_as=c.read_as if c is not None else "empty",
+                        annotation=c.annotation if c is not None else None,
+                        row_index=row_index,
+                        col_index=k,
+                        decimals=c.decimals if c is not None else 0,
+                        placed_by=r.placed_by,
+                        col_start=c.start if c is not None else -1,
+                    )
+                )

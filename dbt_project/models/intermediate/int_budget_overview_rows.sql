@@ -24,15 +24,18 @@ min_max_rows as (
         max(c.raw_text) filter (where c.column_label = 'Max.') as overview_max_raw,
         max(c.decimals) as decimals,
         min(c.source_line) as overview_line
-    from cells c
-    join tables t using (table_id)
-    where t.table_kind = 'block' and c.item_number is not null
-      and c.column_label in ('Min.', 'Max.')
+    from cells as c
+    inner join tables as t using (table_id)
+    where
+        t.table_kind = 'block' and c.item_number is not null
+        and c.column_label in ('Min.', 'Max.')
     group by c.document_file, c.table_id, c.row_index, c.item_number
 ),
 
 overview_tables as (
-    select document_file, table_id
+    select
+        document_file,
+        table_id
     from min_max_rows
     group by document_file, table_id
     qualify row_number() over (partition by document_file order by count(*) desc, table_id) = 1
@@ -41,5 +44,5 @@ overview_tables as (
 select
     r.*,
     o.table_id is not null as is_overview
-from min_max_rows r
-left join overview_tables o using (document_file, table_id)
+from min_max_rows as r
+left join overview_tables as o using (document_file, table_id)

@@ -26,22 +26,25 @@ classified as (
         case
             when regexp_matches(lower(t.table_caption), 'pr\.?\s*1\.?000\s+indbyggere')
                 then 'patienter_pr_1000_indbyggere'
-            when regexp_matches(lower(t.table_caption), 'udgift')
-                 and regexp_matches(lower(t.table_caption), 'pr\.?\s+patient')
+            when
+                regexp_matches(lower(t.table_caption), 'udgift')
+                and regexp_matches(lower(t.table_caption), 'pr\.?\s+patient')
                 then 'udgift_pr_patient_kr'
-            when regexp_matches(lower(t.table_caption), 'ydelse')
-                 and regexp_matches(lower(t.table_caption), 'pr\.?\s+patient')
+            when
+                regexp_matches(lower(t.table_caption), 'ydelse')
+                and regexp_matches(lower(t.table_caption), 'pr\.?\s+patient')
                 then 'ydelser_pr_patient'
-            when regexp_matches(lower(t.table_caption), 'holdtræning')
-                 and regexp_matches(lower(t.table_caption), 'andel')
+            when
+                regexp_matches(lower(t.table_caption), 'holdtræning')
+                and regexp_matches(lower(t.table_caption), 'andel')
                 then 'andel_holdtraening'
             when regexp_matches(lower(t.table_caption), 'udgift') then 'udgift_kr'
             when regexp_matches(lower(t.table_caption), 'ydelse') then 'ydelser'
             when regexp_matches(lower(t.table_caption), 'patient') then 'patienter'
         end as measure,
         r.row_level
-    from tables t
-    left join row_levels r using (table_id)
+    from tables as t
+    left join row_levels as r using (table_id)
     where t.table_kind = 'captioned'
 )
 

@@ -48,7 +48,8 @@ select
     c.read_as,
     c.row_index,
     c.col_index
-from cells c
-join tables t using (table_id)
-where c.geo_code is not null
-  and c.value is not null
+from cells as c
+inner join tables as t using (table_id)
+where
+    c.geo_code is not null
+    and c.value is not null

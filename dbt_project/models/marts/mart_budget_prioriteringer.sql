@@ -21,7 +21,8 @@ tables as (
 ),
 
 overview as (
-    select * from {{ ref('int_budget_overview_rows') }} where is_overview
+    select * from {{ ref('int_budget_overview_rows') }}
+    where is_overview
 ),
 
 proposal_tables as (
@@ -33,37 +34,54 @@ proposal_tables as (
         t.caption_line,
         regexp_extract(t.table_caption, '^(\d+\.\d+)\s', 1) as item_number,
         regexp_replace(regexp_replace(t.table_caption, '^\d+\.\d+\s+', ''), ' – .*$', '') as proposal_title
-    from tables t
+    from tables as t
     where t.table_kind = 'block' and regexp_matches(t.table_caption, '^\d+\.\d+\s')
 ),
 
 resemblance as (
     select
-        p.table_id, p.item_number as table_item_number, p.proposal_title, p.caption_line,
-        o.document_file, o.overview_line, o.item_number,
+        p.table_id,
+        p.item_number as table_item_number,
+        p.proposal_title,
+        p.caption_line,
+        o.document_file,
+        o.overview_line,
+        o.item_number,
         jaro_winkler_similarity(lower(o.title), lower(p.proposal_title)) as title_similarity
-    from proposal_tables p
-    join overview o using (document_file)
+    from proposal_tables as p
+    inner join overview as o using (document_file)
 ),
 
 by_title as (
     -- pairs that resemble each other enough and are each other's best match (the same number
     -- counts a little: "SUND: Akutmodtagelsen på RHN" resembles every "SUND: ..." title)
-    select *, 'title' as matched_by
-    from (select *, title_similarity + case when table_item_number = item_number then 0.1 else 0 end as score
-          from resemblance)
+    select
+        *,
+        'title' as matched_by
+    from (
+        select
+            *,
+            title_similarity + case when table_item_number = item_number then 0.1 else 0 end as score
+        from resemblance
+    ) as scored
     where title_similarity >= {{ var('proposal_title_match') }}
-    qualify rank() over (partition by table_id order by score desc) = 1
+    qualify
+        rank() over (partition by table_id order by score desc) = 1
         and rank() over (partition by document_file, overview_line order by score desc) = 1
 ),
 
 by_number as (
-    select r.*, 'number' as matched_by
-    from resemblance r
-    where r.table_item_number = r.item_number
-      and r.table_id not in (select table_id from by_title)
-      and not exists (select 1 from by_title b
-                      where b.document_file = r.document_file and b.overview_line = r.overview_line)
+    select
+        r.*,
+        'number' as matched_by
+    from resemblance as r
+    where
+        r.table_item_number = r.item_number
+        and r.table_id not in (select t.table_id from by_title as t)
+        and not exists (
+            select 1 from by_title as b
+            where b.document_file = r.document_file and b.overview_line = r.overview_line
+        )
 ),
 
 matched as (
@@ -86,13 +104,16 @@ per_year as (
         c.value_high as amount_high_mio_kr,
         c.raw_text,
         c.source_line
-    from matched m
-    join cells c on c.table_id = m.table_id
-    where lower(c.row_label) like 'samlet, prioriteringsforslag%'
-      and (c.year is not null or lower(c.column_label) = 'permanent')
+    from matched as m
+    inner join cells as c on c.table_id = m.table_id
+    where
+        lower(c.row_label) like 'samlet, prioriteringsforslag%'
+        and (c.year is not null or lower(c.column_label) = 'permanent')
     -- a proposal printed with several economy tables: the first one's figures
-    qualify row_number() over (partition by m.document_file, m.overview_line, c.column_label
-                               order by c.source_line) = 1
+    qualify row_number() over (
+        partition by m.document_file, m.overview_line, c.column_label
+        order by c.source_line
+    ) = 1
 )
 
 select
@@ -113,6 +134,6 @@ select
     y.proposal_title,
     y.matched_by,
     round(y.title_similarity, 3) as title_similarity
-from overview o
-left join per_year y
-  on y.document_file = o.document_file and y.overview_line = o.overview_line
+from overview as o
+left join per_year as y
+    on y.document_file = o.document_file and y.overview_line = o.overview_line

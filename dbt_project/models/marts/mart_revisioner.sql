@@ -1,7 +1,7 @@
 -- Revisioner: every figure that a newer edition prints with another value than an older one
 -- (beyond the rounding of the two printings). A figure is keyed by speciale, measure,
 -- geography, perspective and year (or Udvikling period); each document contributes its own
--- preferred printing (as in int_figures), and each older document's printing is compared with
+-- preferred printing (as in fct_maalinger_aktuelle), and each older document's printing is compared with
 -- the newest one, which the marts publish.
 with printings as (
     select
@@ -9,12 +9,13 @@ with printings as (
         e.edition_order,
         e.document_date,
         row_number() over (
-            partition by f.speciale, f.measure, f.geo_code, f.perspective, f.figure_kind,
-                         f.year, f.period_from, f.period_to, f.document_file
+            partition by
+                f.speciale, f.measure, f.geo_code, f.perspective, f.figure_kind,
+                f.year, f.period_from, f.period_to, f.document_file
             order by f.is_total, f.caption_line
         ) as rank_in_document
-    from {{ ref('fct_maalinger') }} f
-    join {{ ref('int_document_editions') }} e using (document_file)
+    from {{ ref('fct_maalinger') }} as f
+    inner join {{ ref('int_document_editions') }} as e using (document_file)
 ),
 
 per_document as (
@@ -29,11 +30,13 @@ per_document as (
 ),
 
 newest as (
-    select * from per_document where edition_rank = 1
+    select * from per_document
+    where edition_rank = 1
 ),
 
 older as (
-    select * from per_document where edition_rank > 1
+    select * from per_document
+    where edition_rank > 1
 )
 
 select
@@ -63,11 +66,12 @@ select
     n.table_number as new_table_number,
     n.table_id as new_table_id,
     n.source_line as new_source_line
-from older o
-join newest n
-  on n.speciale = o.speciale and n.measure = o.measure and n.geo_code = o.geo_code
- and n.perspective = o.perspective and n.figure_kind = o.figure_kind
- and n.year is not distinct from o.year
- and n.period_from is not distinct from o.period_from
- and n.period_to is not distinct from o.period_to
+from older as o
+inner join newest as n
+    on
+        n.speciale = o.speciale and n.measure = o.measure and n.geo_code = o.geo_code
+        and n.perspective = o.perspective and n.figure_kind = o.figure_kind
+        and n.year is not distinct from o.year
+        and n.period_from is not distinct from o.period_from
+        and n.period_to is not distinct from o.period_to
 where abs(n.value - o.value) > n.rounding + o.rounding

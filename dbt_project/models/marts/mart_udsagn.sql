@@ -26,5 +26,5 @@ select
     s.table_value,
     s.table_raw,
     s.table_line
-from {{ ref('stg_statements') }} s
-left join {{ ref('stg_documents') }} d using (document_file)
+from {{ ref('stg_statements') }} as s
+left join {{ ref('stg_documents') }} as d using (document_file)

@@ -12,8 +12,8 @@ with ranked as (
             order by e.edition_order, f.is_total, f.caption_line
         ) as source_rank,
         count(*) over (partition by f.speciale, f.measure, f.geo_code, f.perspective, f.year) as n_sources
-    from {{ ref('fct_maalinger') }} f
-    join {{ ref('int_document_editions') }} e using (document_file)
+    from {{ ref('fct_maalinger') }} as f
+    inner join {{ ref('int_document_editions') }} as e using (document_file)
     where f.figure_kind = 'vaerdi'
 )
 
