@@ -61,6 +61,50 @@ create table if not exists raw.documents (
 );
 """
 
+#: raw.cells, the one list of a cell's stored columns: (column, DuckDB type, the Cell field it
+#: holds). The table, the rows written and the insert are made from it; tests/test_load.py
+#: checks that every field of Cell is stored here or named in CELL_FIELDS_NOT_STORED.
+CELL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("file", "varchar not null", "file"),
+    ("table_id", "varchar not null", "table_id"),
+    ("table_number", "varchar", "table"),
+    ("caption", "varchar", "caption"),
+    ("section", "varchar", "section"),
+    ("row_index", "integer not null", "row_index"),
+    ("col_index", "integer not null", "col_index"),
+    ("row_label", "varchar", "row_label"),
+    ("row_number", "varchar", "row_number"),
+    ("geo_code", "varchar", "geo_code"),
+    ("geo_name", "varchar", "geo_name"),
+    ("geo_level", "varchar", "geo_level"),
+    ("geo_match", "varchar", "geo_match"),
+    ("is_total", "boolean", "is_total"),
+    ("perspective", "varchar", "perspective"),
+    ("column_label", "varchar", "column_label"),
+    ("column_kind", "varchar", "column_kind"),
+    ("year", "integer", "year"),
+    ("period_from", "integer", "period_from"),
+    ("period_to", "integer", "period_to"),
+    ("value", "decimal(24, 6)", "value"),
+    ("value_low", "decimal(24, 6)", "value_low"),
+    ("value_high", "decimal(24, 6)", "value_high"),
+    ("decimals", "integer", "decimals"),
+    ("unit", "varchar", "unit"),
+    ("raw", "varchar", "raw"),
+    ("line", "integer", "line"),
+    ("read_as", "varchar", "read_as"),
+    ("annotation", "varchar", "annotation"),
+    ("placed_by", "varchar", "placed_by"),
+)
+#: fields of Cell that stay in memory: where the raw text starts in its line (the accounting's)
+CELL_FIELDS_NOT_STORED = frozenset({"col_start"})
+
+
+def _cells_table_sql() -> str:
+    columns = ",\n".join(f"    {name} {type_}" for name, type_, _ in CELL_COLUMNS)
+    return f"create table if not exists raw.cells (\n    load_id varchar not null,\n{columns}\n);"
+
+
 #: the tables a load writes its rows into (also made in memory by the staging workers)
 DATA_SCHEMA_SQL = """
 create schema if not exists raw;
@@ -82,39 +126,7 @@ create table if not exists raw.tables (
     n_rows integer,
     n_cells integer
 );
-create table if not exists raw.cells (
-    load_id varchar not null,
-    file varchar not null,
-    table_id varchar not null,
-    table_number varchar,
-    caption varchar,
-    section varchar,
-    row_index integer not null,
-    col_index integer not null,
-    row_label varchar,
-    row_number varchar,
-    geo_code varchar,
-    geo_name varchar,
-    geo_level varchar,
-    geo_match varchar,
-    is_total boolean,
-    perspective varchar,
-    column_label varchar,
-    column_kind varchar,
-    year integer,
-    period_from integer,
-    period_to integer,
-    value decimal(24, 6),
-    value_low decimal(24, 6),
-    value_high decimal(24, 6),
-    decimals integer,
-    unit varchar,
-    raw varchar,
-    line integer,
-    read_as varchar,
-    annotation varchar,
-    placed_by varchar
-);
+{cells_table}
 create table if not exists raw.problems (
     load_id varchar not null,
     file varchar not null,
@@ -182,7 +194,7 @@ create table if not exists raw.statements (
     table_raw varchar,
     table_line integer
 );
-"""
+""".replace("{cells_table}", _cells_table_sql())
 
 _VIEWS_SQL = """
 -- columns added after the first release: warehouses made by it get them here
@@ -360,39 +372,7 @@ def _table_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     )
 
 
-_CELL_COLUMNS = [
-    "load_id",
-    "file",
-    "table_id",
-    "table_number",
-    "caption",
-    "section",
-    "row_index",
-    "col_index",
-    "row_label",
-    "row_number",
-    "geo_code",
-    "geo_name",
-    "geo_level",
-    "geo_match",
-    "is_total",
-    "perspective",
-    "column_label",
-    "column_kind",
-    "year",
-    "period_from",
-    "period_to",
-    "value",
-    "value_low",
-    "value_high",
-    "decimals",
-    "unit",
-    "raw",
-    "line",
-    "read_as",
-    "annotation",
-    "placed_by",
-]
+_CELL_COLUMNS = ["load_id", *(name for name, _, _ in CELL_COLUMNS)]
 
 
 def _decimal_text(v) -> str | None:
@@ -401,41 +381,12 @@ def _decimal_text(v) -> str | None:
 
 
 def _cell_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
+    # decimals as their exact text: DuckDB casts it to decimal(24, 6) without a float between
+    decimal = {field for _, type_, field in CELL_COLUMNS if type_.startswith("decimal")}
+    fields = [field for _, _, field in CELL_COLUMNS]
     return pd.DataFrame(
         [
-            {
-                "load_id": load_id,
-                "file": c.file,
-                "table_id": c.table_id,
-                "table_number": c.table,
-                "caption": c.caption,
-                "section": c.section,
-                "row_index": c.row_index,
-                "col_index": c.col_index,
-                "row_label": c.row_label,
-                "row_number": c.row_number,
-                "geo_code": c.geo_code,
-                "geo_name": c.geo_name,
-                "geo_level": c.geo_level,
-                "geo_match": c.geo_match,
-                "is_total": c.is_total,
-                "perspective": c.perspective,
-                "column_label": c.column_label,
-                "column_kind": c.column_kind,
-                "year": c.year,
-                "period_from": c.period_from,
-                "period_to": c.period_to,
-                "value": _decimal_text(c.value),
-                "value_low": _decimal_text(c.value_low),
-                "value_high": _decimal_text(c.value_high),
-                "decimals": c.decimals,
-                "unit": c.unit,
-                "raw": c.raw,
-                "line": c.line,
-                "read_as": c.read_as,
-                "annotation": c.annotation,
-                "placed_by": c.placed_by,
-            }
+            [load_id, *(_decimal_text(getattr(c, f)) if f in decimal else getattr(c, f) for f in fields)]
             for c in result.cells
         ],
         columns=_CELL_COLUMNS,
@@ -563,16 +514,19 @@ def _accounting_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
     )
 
 
-_CELL_INSERT = """
-insert into raw.cells by name select
-    load_id, file, table_id, table_number, caption, section, row_index, col_index, row_label,
-    row_number, geo_code, geo_name, geo_level, geo_match, is_total, perspective, column_label,
-    column_kind, cast(year as integer) as year, cast(period_from as integer) as period_from,
-    cast(period_to as integer) as period_to, cast(value as decimal(24, 6)) as value,
-    cast(value_low as decimal(24, 6)) as value_low, cast(value_high as decimal(24, 6)) as value_high,
-    decimals, unit, raw, line, read_as, annotation, placed_by
-from cells_df
-"""
+def _cell_insert_sql() -> str:
+    """Insert cells_df into raw.cells, each column cast to its type (the frame holds integers
+    that may be missing as floats, and decimals as text)."""
+    casts = ", ".join(
+        name
+        if type_.startswith(("varchar", "boolean"))
+        else f"cast({name} as {type_.removesuffix(' not null')}) as {name}"
+        for name, type_, _ in CELL_COLUMNS
+    )
+    return f"insert into raw.cells by name select load_id, {casts} from cells_df"
+
+
+_CELL_INSERT = _cell_insert_sql()
 
 
 def insert_result_rows(con: duckdb.DuckDBPyConnection, load_id: str, result: DocumentResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import KKR, REGIONER_DR, SOURCES
 
 from orchestration import load as L
+from orchestration.extract import Cell, extract_document
 
 
 def _publish(db, path):
@@ -93,3 +95,37 @@ def test_unreadable_document_fails_with_its_name_and_keeps_published_rows(tmp_pa
         L.stage_document(db, folder / REGIONER_DR)
     assert _count(db, "select count(*) from raw.current_cells") == [(31,)]
     assert _count(db, "select status from raw.loads order by started_at") == [("published",), ("failed",)]
+
+
+def test_every_field_of_a_cell_is_stored_once_in_raw_cells(tmp_path):
+    """raw.cells is made from load.CELL_COLUMNS, the one list of a cell's stored columns: a field
+    added to Cell must be stored there (or said to stay in memory), and the table has exactly
+    those columns, in that order."""
+    fields = [f.name for f in dataclasses.fields(Cell)]
+    stored = [field for _, _, field in L.CELL_COLUMNS]
+    assert sorted(stored) == sorted(set(fields) - L.CELL_FIELDS_NOT_STORED)
+    assert len(stored) == len(set(stored))
+    db = tmp_path / "w.duckdb"
+    L.stage_document(db, SOURCES / REGIONER_DR)
+    con = L.connect(db, read_only=True)
+    try:
+        columns = [
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() "
+                "where schema_name = 'raw' and table_name = 'cells' order by column_index"
+            ).fetchall()
+        ]
+        # a real cell of Danske Regioner's document, every column as the extractor read it
+        row = con.execute(
+            "select value, decimals, unit, line, raw from raw.cells where value is not null "
+            "order by line, col_index limit 1"
+        ).fetchall()
+    finally:
+        con.close()
+    assert columns == ["load_id", *(name for name, _, _ in L.CELL_COLUMNS)]
+    first = min(
+        (c for c in extract_document(SOURCES / REGIONER_DR).cells if c.value is not None),
+        key=lambda c: (c.line, c.col_index),
+    )
+    assert row == [(first.value, first.decimals, first.unit, first.line, first.raw)]
