@@ -309,13 +309,29 @@ def published_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute(PUBLISHED_HASHES_SQL, [EXTRACTOR_VERSION]).fetchall())
 
 
-def published_hashes_of(db_path: Path) -> dict[str, str]:
-    """``published_hashes`` of a warehouse file ({} when there is none yet)."""
+@dataclass(frozen=True)
+class PublishedState:
+    """What is published, by content: what a refresh compares the sources folder with."""
+
+    documents: dict[str, str]  # file -> SHA-256 of every published document
+    current: dict[str, str]  # the same for the documents whose published load this extractor made
+
+
+def published_state(db_path: Path, wait_s: float = 60.0) -> PublishedState | None:
+    """The published state of a warehouse file (empty where there is none yet). The one
+    reading of it for the refresh command, its plan step and the sensor. None when another
+    process kept the file locked for ``wait_s`` seconds (the sensor tries again next tick)."""
     if not Path(db_path).exists():
-        return {}
-    con = connect(db_path)
+        return PublishedState({}, {})
     try:
-        return published_hashes(con)
+        con = connect(db_path, read_only=True, wait_s=wait_s)
+    except duckdb.IOException:
+        return None
+    try:
+        documents = dict(con.execute("select file, sha256 from raw.documents").fetchall())
+        return PublishedState(documents, published_hashes(con))
+    except duckdb.CatalogException:  # a file without the raw schema yet
+        return PublishedState({}, {})
     finally:
         con.close()
 

@@ -305,8 +305,10 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
 
     files = settings.source_files(Path(sources))
     db = settings.database_path(Path(warehouse).resolve())
-    published, current = _published_state(db)
-    plan = loadmod.plan_sources(files, published, current)
+    state = loadmod.published_state(db)
+    if state is None:
+        raise RuntimeError(f"{db} is locked by another process")
+    plan = loadmod.plan_sources(files, state.documents, state.current)
     out: list[DocumentRun] = []
     for old, new_name in plan.renamed.items():
         loadmod.retire_document(db, old, f"renamed to {new_name} in the sources folder")
@@ -341,19 +343,6 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
         prepare_environment(sources, warehouse)
     transform = run_transform(warehouse, out, log, progress)
     return out + ([transform] if transform else [])
-
-
-def _published_state(db: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """(file -> sha256 of every published document, the same for loads of this extractor)."""
-    from . import load as loadmod
-
-    if not db.exists():
-        return {}, {}
-    con = loadmod.connect(db)
-    try:
-        return (dict(con.execute("select file, sha256 from raw.documents").fetchall()), loadmod.published_hashes(con))
-    finally:
-        con.close()
 
 
 def refresh_run_config(files: list[str], accept_shrink: set[str], workers: int = 0, chunks: int = 1) -> dict:

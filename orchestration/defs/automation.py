@@ -2,7 +2,6 @@
 
 import hashlib
 import time
-from pathlib import Path
 
 import dagster as dg
 
@@ -12,23 +11,6 @@ from .documents import refresh_documents
 
 #: a file changed more recently than this may still be being written: it waits a tick
 SETTLE_SECONDS = 10.0
-
-
-def _published_hashes(db: Path) -> dict[str, str] | None:
-    """file -> sha256 of its published load (by this extractor version); None while a
-    refresh holds the database."""
-    if not db.exists():
-        return {}
-    try:
-        con = loadmod.connect(db, read_only=True, wait_s=2)
-    except Exception:  # noqa: BLE001  (locked by a running refresh: try again next tick)
-        return None
-    try:
-        return loadmod.published_hashes(con)
-    except Exception:  # noqa: BLE001  (no raw schema yet)
-        return {}
-    finally:
-        con.close()
 
 
 def _run_config(files: list[str]) -> dict:
@@ -45,12 +27,12 @@ def _run_config(files: list[str]) -> dict:
 )
 def sources_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     files = settings.source_files(settings.sources_dir())
-    published = _published_hashes(settings.database_path())
-    if published is None:
+    state = loadmod.published_state(settings.database_path(), wait_s=2)
+    if state is None:
         return dg.SkipReason("the warehouse is busy (a refresh holds DuckDB); trying again next tick")
     settling = [f.name for f in files if time.time() - f.stat().st_mtime < SETTLE_SECONDS]
     ready = [f for f in files if f.name not in settling]  # the others are still being written: next tick
-    plan = loadmod.plan_sources(ready, published)
+    plan = loadmod.plan_sources(ready, state.documents, state.current)
     if not plan.changed:
         wait = f"; {', '.join(settling)} changed in the last {SETTLE_SECONDS:g} s: next tick" if settling else ""
         return dg.SkipReason(f"{len(files)} documents, none new or changed{wait}")

@@ -107,7 +107,8 @@ def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse
     known = set(context.instance.get_dynamic_partitions(documents.name))
     if new := [p.name for p in paths if p.name not in known]:
         context.instance.add_dynamic_partitions(documents.name, new)
-    published = {} if config.force else loadmod.published_hashes_of(warehouse.db)
+    state = loadmod.published_state(warehouse.db)
+    published = {} if config.force or state is None else state.current
     changed = [p for p in paths if published.get(p.name) != loadmod.file_sha256(p)]
     context.log.info(
         f"{len(changed)} of {len(paths)} document(s) new or changed"
