@@ -150,6 +150,27 @@ def warehouse_cli(*args: str, **kw) -> subprocess.CompletedProcess:
     )
 
 
+def dbt_cli(*args: str, db: Path, target: Path) -> subprocess.CompletedProcess:
+    """dbt (this venv's) on dbt_project/ against the warehouse file ``db``, its target folder
+    ``target`` (so a test leaves dbt_project/target alone)."""
+    dbt_dir = ROOT / "dbt_project"
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            *args,
+            "--project-dir",
+            str(dbt_dir),
+            "--profiles-dir",
+            str(dbt_dir),
+            "--target-path",
+            str(target),
+        ],
+        env={**os.environ, "WAREHOUSE_DB": str(db)},
+        capture_output=True,
+        text=True,
+    )
+
+
 def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
     return warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse))
 

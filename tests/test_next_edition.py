@@ -3,13 +3,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from conftest import KKR, ROOT, SOURCES, shift_years
+from conftest import KKR, SOURCES, dbt_cli, shift_years
 
 from orchestration import load as L
 
@@ -20,24 +15,7 @@ def test_next_edition_gets_udvikling_20_24_rows(tmp_path):
     doc.write_text(shift_years((SOURCES / KKR).read_text(encoding="utf-8")), encoding="utf-8")
     db = tmp_path / "w.duckdb"
     L.publish_load(db, L.stage_document(db, doc).load_id)
-    dbt_dir = ROOT / "dbt_project"
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--exclude",
-            "tag:pinned",
-            "--project-dir",
-            str(dbt_dir),
-            "--profiles-dir",
-            str(dbt_dir),
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        env={**os.environ, "WAREHOUSE_DB": str(db)},
-        capture_output=True,
-        text=True,
-    )
+    proc = dbt_cli("build", "--exclude", "tag:pinned", db=db, target=tmp_path / "target")
     assert proc.returncode == 0, proc.stdout[-3000:]
     con = L.connect(db, read_only=True)
     try:

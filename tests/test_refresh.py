@@ -3,10 +3,7 @@ DuckDB file, with the GX checks blocking a corrupted document."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -20,6 +17,7 @@ from conftest import (
     SOURCES,
     TOTAL_2019_SLIP,
     corrupt,
+    dbt_cli,
     query,
     refresh_cli,
     warehouse_cli,
@@ -204,25 +202,8 @@ def test_dbt_docs_generate_documents_every_column(refreshed, tmp_path):
     import json
 
     _, warehouse, _ = refreshed
-    dbt_dir = ROOT / "dbt_project"
-    env = {**os.environ, "WAREHOUSE_DB": str(warehouse / "warehouse.duckdb")}
     target = tmp_path / "target"
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "docs",
-            "generate",
-            "--project-dir",
-            str(dbt_dir),
-            "--profiles-dir",
-            str(dbt_dir),
-            "--target-path",
-            str(target),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = dbt_cli("docs", "generate", db=warehouse / "warehouse.duckdb", target=target)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     catalog = json.loads((target / "catalog.json").read_text())
     manifest = json.loads((target / "manifest.json").read_text())
@@ -243,24 +224,7 @@ def test_the_pinned_dbt_tests_hold_on_todays_documents(refreshed, tmp_path):
     which must work for any edition; here they run on the warehouse refreshed from sources/."""
     _, warehouse, _ = refreshed
     dbt_dir = ROOT / "dbt_project"
-    env = {**os.environ, "WAREHOUSE_DB": str(warehouse / "warehouse.duckdb")}
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "test",
-            "--select",
-            "tag:pinned",
-            "--project-dir",
-            str(dbt_dir),
-            "--profiles-dir",
-            str(dbt_dir),
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = dbt_cli("test", "--select", "tag:pinned", db=warehouse / "warehouse.duckdb", target=tmp_path / "target")
     assert proc.returncode == 0, proc.stdout[-3000:]
     pinned = sorted(p.stem for p in (dbt_dir / "tests" / "pinned").glob("*.sql"))
     assert len(pinned) == 6 and all(f"PASS {name}" in proc.stdout for name in pinned), proc.stdout[-3000:]
