@@ -108,7 +108,9 @@ def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse
     if new := [p.name for p in paths if p.name not in known]:
         context.instance.add_dynamic_partitions(documents.name, new)
     state = loadmod.published_state(warehouse.db)
-    published = {} if config.force or state is None else state.current
+    if state is None:
+        raise RuntimeError(f"{warehouse.db} is locked by another process: no plan without knowing what is published")
+    published = {} if config.force else state.current
     changed = [p for p in paths if published.get(p.name) != loadmod.file_sha256(p)]
     context.log.info(
         f"{len(changed)} of {len(paths)} document(s) new or changed"

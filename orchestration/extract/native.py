@@ -76,20 +76,21 @@ setup(name="warehouse-extract-native", script_args=["build_ext", "--inplace"],
 def build(quiet: bool = True) -> Path:
     """Compile the modules (about 30 s on 2 cores) unless a build for these sources exists.
     Returns the build's folder; raises RuntimeError with the compiler's output on failure."""
-    folder = build_folder()
-    if (folder / _BUILT).is_file():
-        return folder
+    if (build_folder() / _BUILT).is_file():
+        return build_folder()
     with tempfile.TemporaryDirectory(prefix="extract-native-") as tmp:
         work = Path(tmp)
         pkg = work / "orchestration" / "extract"
         pkg.mkdir(parents=True)
         for init in (work / "orchestration" / "__init__.py", pkg / "__init__.py"):
             init.write_text("")
-        files = []
         names = modules()
         for name in names:
             shutil.copy2(PACKAGE / f"{name}.py", pkg / f"{name}.py")
-            files.append(f"orchestration/extract/{name}.py")
+        # named after the copies it compiles: a module edited meanwhile gets a build of its own
+        built_from = fingerprint(pkg)
+        folder = BUILDS / built_from
+        files = [f"orchestration/extract/{name}.py" for name in names]
         done = subprocess.run(
             [sys.executable, "-c", _SETUP.format(files=files, group=GROUP)], cwd=work, capture_output=True, text=True
         )
@@ -104,7 +105,7 @@ def build(quiet: bool = True) -> Path:
             target = staged / lib.relative_to(work)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(lib, target)
-        (staged / _BUILT).write_text(fingerprint() + "\n")
+        (staged / _BUILT).write_text(built_from + "\n")
     try:
         staged.rename(folder)
     except OSError:  # another build of the same sources finished first
