@@ -75,19 +75,16 @@ def prepare_load(path: Path, folder: Path) -> PreparedLoad:
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     load_id = f"{path.stem}-{uuid.uuid4().hex[:12]}"
+
+    def failed(error: str) -> PreparedLoad:
+        return PreparedLoad(
+            path.name, sha, len(data), load_id, started_at, None, seconds=time.perf_counter() - started, error=error
+        )
+
     try:
         result = extract_document(path)
         if result.error is not None:
-            return PreparedLoad(
-                path.name,
-                sha,
-                len(data),
-                load_id,
-                started_at,
-                None,
-                seconds=time.perf_counter() - started,
-                error=str(result.error),
-            )
+            return failed(str(result.error))
         out = Path(folder) / load_id
         out.mkdir(parents=True, exist_ok=True)
         con = _memory_db()
@@ -102,16 +99,9 @@ def prepare_load(path: Path, folder: Path) -> PreparedLoad:
         if _disk_full(exc):
             raise
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return PreparedLoad(
-            path.name,
-            sha,
-            len(data),
-            load_id,
-            started_at,
-            None,
-            seconds=time.perf_counter() - started,
-            error=f"{path.name}: not read, an error in the extractor or loader: "
-            f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+        return failed(
+            f"{path.name}: not read, an error in the extractor or loader: "
+            f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
         )
     return PreparedLoad(
         path.name,
