@@ -62,10 +62,13 @@ SENTENCE_VERBS = {
 #: a number standing between spaces (or tabs, or line ends): {_OPEN}?{_SIGN}?\d{_FIGURE} as a
 #: whole word. Written so that the regex engine can jump to a possible first character
 #: (bracket, sign or digit); the lookbehinds then check what stands before it and what the
-#: first character was.
+#: first character was. Digits are ASCII digits (re.ASCII, and 0-9 in the first character's
+#: set): testing every character of the text against Unicode's digit category took nearly half
+#: the accounting's time.
 NUMBER_IN_LINE_RE = re.compile(
-    f"[(\\[\"”“'\\-\u2212\u2013\\d](?<![^ \\t\\n].)"
-    f"(?:(?<={_OPEN}){_SIGN}?\\d|(?<={_SIGN})\\d|(?<=\\d)){_FIGURE}(?![^ \\t\\n])"
+    f"[0-9(\\[\"”“'\\-\u2212\u2013](?<![^ \\t\\n].)"
+    f"(?:(?<={_OPEN}){_SIGN}?\\d|(?<={_SIGN})\\d|(?<=\\d)){_FIGURE}(?![^ \\t\\n])",
+    re.ASCII,
 )
 
 

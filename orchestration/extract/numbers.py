@@ -35,7 +35,6 @@ NUMBER_RE = re.compile(
 THOUSANDS_GROUP_RE = re.compile(r"^\d{3}(?:,\d+)?$")
 LEADING_GROUP_RE = re.compile(rf"^{_SIGN}(?:0|[1-9]\d{{0,2}})$")  # "12", not "023"
 RANGE_RE = re.compile(rf"^({_PLAIN})[{MINUS}]({_PLAIN})$")
-YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 MISSING_TOKENS = {"-", "\u2013", "\u2212", "\u2014"}
 
 UNIT_WORDS = {"kr.": "kr.", "kr": "kr.", "uger": "uger", "uge": "uger", "%": "%"}
@@ -97,7 +96,9 @@ def half_unit(decimals: int) -> Decimal:
 
 
 def is_year(token: str) -> bool:
-    return bool(YEAR_RE.match(token))
+    """A year from 1900 to 2099 ("2019", "2026"). Asked some 20,000 times per megabyte, so
+    it is tested without the regex engine."""
+    return len(token) == 4 and token[:2] in ("19", "20") and token.isascii() and token.isdigit()
 
 
 def format_decimal(value: Decimal | None) -> str:
