@@ -3,6 +3,7 @@ Python gives, and a build is used only for the exact sources it was compiled fro
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -80,3 +81,57 @@ def test_a_build_is_used_only_for_the_sources_it_was_compiled_from(tmp_path, mon
     lines.write_text((native.PACKAGE / "lines.py").read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setenv(native.PURE_ENV, "1")
     assert not native.activate(path, package)
+
+
+def _init_mirrors_fields(cls: ast.ClassDef) -> list[str]:
+    """What differs between a dataclass's fields and the ``__init__`` written out for it."""
+    fields = [s for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+    init = next(s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__")
+    args = init.args
+    params = args.posonlyargs + args.args[1:] + args.kwonlyargs
+    defaults = [None] * (len(args.args) - 1 - len(args.defaults)) + list(args.defaults) + list(args.kw_defaults)
+    diffs = []
+    if [p.arg for p in params] != [f.target.id for f in fields]:
+        diffs.append(f"parameters {[p.arg for p in params]} != fields {[f.target.id for f in fields]}")
+    for f, p, d in zip(fields, params, defaults):
+        name = p.arg
+        if ast.unparse(p.annotation) != ast.unparse(f.annotation):
+            diffs.append(f"{name}: annotation {ast.unparse(p.annotation)} != {ast.unparse(f.annotation)}")
+        field_default = ast.unparse(f.value) if f.value is not None else None
+        if (ast.unparse(d) if d is not None else None) != field_default:
+            diffs.append(f"{name}: default {ast.unparse(d) if d else None} != {field_default}")
+    assigned = [
+        (s.targets[0].attr, s.value.id)
+        for s in init.body
+        if isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Attribute) and isinstance(s.value, ast.Name)
+    ]
+    if assigned != [(p.arg, p.arg) for p in params]:
+        diffs.append(f"__init__ assigns {assigned}")
+    kw_only = any(
+        k.arg == "kw_only" and ast.literal_eval(k.value)
+        for d in cls.decorator_list
+        if isinstance(d, ast.Call)
+        for k in d.keywords
+    )
+    if kw_only != (len(args.kwonlyargs) == len(params)):
+        diffs.append("kw_only=True needs every parameter keyword-only, and only then")
+    return diffs
+
+
+def test_written_out_inits_take_exactly_the_dataclass_fields():
+    """Cell and RawCell write their ``__init__`` out for mypyc (model.Cell says why): the
+    parameters, their order, annotations and defaults, and the assignments must be the fields."""
+    checked = []
+    for path in sorted((ROOT / "orchestration" / "extract").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            init_false = any(
+                isinstance(d, ast.Call)
+                and any(k.arg == "init" and ast.literal_eval(k.value) is False for k in d.keywords)
+                for d in node.decorator_list
+            )
+            if init_false:
+                checked.append(node.name)
+                assert _init_mirrors_fields(node) == [], f"{path.name}: {node.name}"
+    assert {"Cell", "RawCell"} <= set(checked)

@@ -68,8 +68,11 @@ _UNIT_TAILS = (" kr.", " kr", "kr.", " uger", " uge", "mio.kr", "mia.kr")
 _MONEY_UNITS = ("kr.", "mio. kr.", "mia. kr.")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class RawCell:
+    """A figure as read from a line, before it has a column. ``__init__`` is written out for
+    mypyc, as ``Cell``'s is (see there)."""
+
     raw: str
     start: int
     end: int
@@ -81,6 +84,32 @@ class RawCell:
     read_as: str = ""
     decimals: int = 0
     annotation: str | None = None
+
+    def __init__(
+        self,
+        raw: str,
+        start: int,
+        end: int,
+        line: int,
+        value: Decimal | None = None,
+        low: Decimal | None = None,
+        high: Decimal | None = None,
+        unit: str | None = None,
+        read_as: str = "",
+        decimals: int = 0,
+        annotation: str | None = None,
+    ) -> None:
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.line = line
+        self.value = value
+        self.low = low
+        self.high = high
+        self.unit = unit
+        self.read_as = read_as
+        self.decimals = decimals
+        self.annotation = annotation
 
 
 def _core(t: str, start: int, line: int) -> RawCell | None:

@@ -54,9 +54,15 @@ class Problem:
         return f"{where}{table}: {self.message}"
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, init=False)
 class Cell:
-    """One figure of a table with its lineage. Built by keyword."""
+    """One figure of a table with its lineage. Built by keyword.
+
+    The fields below are the definition (``load.CELL_COLUMNS`` is made from them); ``__init__``
+    repeats them because mypyc compiles a written ``__init__`` but not the one ``dataclass``
+    generates at run time, and some 5,000 cells per megabyte are built (a tenth of extraction's
+    instructions, with ``RawCell``'s). ``tests/test_native.py`` checks that the two agree.
+    """
 
     file: str
     table_id: str
@@ -94,6 +100,73 @@ class Cell:
     #: column), "column_major" (the PDF listed the figures column by column)
     placed_by: str = "position"
     col_start: int = -1  # character offset of ``raw`` in its line (-1 for an empty cell)
+
+    def __init__(
+        self,
+        *,
+        file: str,
+        table_id: str,
+        table: str | None,
+        caption: str,
+        section: str | None,
+        row_label: str,
+        row_number: str | None,
+        geo_code: str | None,
+        geo_name: str | None,
+        geo_level: str | None,
+        geo_match: str | None,
+        is_total: bool,
+        perspective: str | None,
+        column_label: str,
+        column_kind: str | None,
+        year: int | None,
+        period_from: int | None,
+        period_to: int | None,
+        value: Decimal | None,
+        value_low: Decimal | None,
+        value_high: Decimal | None,
+        unit: str,
+        raw: str,
+        line: int,
+        read_as: str,
+        annotation: str | None = None,
+        row_index: int = 0,
+        col_index: int = 0,
+        decimals: int = 0,
+        placed_by: str = "position",
+        col_start: int = -1,
+    ) -> None:
+        self.file = file
+        self.table_id = table_id
+        self.table = table
+        self.caption = caption
+        self.section = section
+        self.row_label = row_label
+        self.row_number = row_number
+        self.geo_code = geo_code
+        self.geo_name = geo_name
+        self.geo_level = geo_level
+        self.geo_match = geo_match
+        self.is_total = is_total
+        self.perspective = perspective
+        self.column_label = column_label
+        self.column_kind = column_kind
+        self.year = year
+        self.period_from = period_from
+        self.period_to = period_to
+        self.value = value
+        self.value_low = value_low
+        self.value_high = value_high
+        self.unit = unit
+        self.raw = raw
+        self.line = line
+        self.read_as = read_as
+        self.annotation = annotation
+        self.row_index = row_index
+        self.col_index = col_index
+        self.decimals = decimals
+        self.placed_by = placed_by
+        self.col_start = col_start
 
 
 @dataclass
