@@ -157,7 +157,13 @@ class BodyReader:
         # per line, once it is read: label, where the label ends, cells
         self.label, self.label_end = "", 0
         self.cells: list[RawCell] = []
-        self.rules_before_cells: list[Rule] = [
+
+    # -- driving -------------------------------------------------------------------------------
+    def read(self) -> Body:
+        # the rules in the order they are tried, before and after a line's cells are read (kept
+        # here, not on self: bound methods on self would make a reference cycle of every
+        # reader, its rows and cells, left for the cyclic garbage collector)
+        rules_before_cells: list[Rule] = [
             self.rotated_group_label,
             self.page_furniture,
             self.caption,
@@ -167,7 +173,7 @@ class BodyReader:
             self.year_header,
             self.figure_caption,
         ]
-        self.rules_after_cells: list[Rule] = [
+        rules_after_cells: list[Rule] = [
             self.header_continuation,
             self.heading,
             self.label_only,
@@ -176,16 +182,13 @@ class BodyReader:
             self.cells_only,
             self.row,
         ]
-
-    # -- driving -------------------------------------------------------------------------------
-    def read(self) -> Body:
         lines = nonblank_lines(self.index.lines, self.start, self.stop)
         self._stream = lines
         for ln, text, s in self._lines():
-            step = self._apply(self.rules_before_cells, ln, text, s)
+            step = self._apply(rules_before_cells, ln, text, s)
             if step is None:
                 self._read_cells(ln, text, s)
-                step = self._apply(self.rules_after_cells, ln, text, s)
+                step = self._apply(rules_after_cells, ln, text, s)
             if step is END:
                 break
         else:

@@ -232,24 +232,27 @@ def spaced_readings(text: str, cells: list[RawCell], ncols: int, limit: int = 64
     """Every way (up to ``limit``) to read the row's figures as ``ncols`` figures by joining
     runs that can be one number with spaces between its thousands ("12 345" -> 12345): each
     reading as the number of printed pieces of each figure ([2, 2, 1] for "12 345 1 234 5")."""
-    n = len(cells)
     out: list[list[int]] = []
-
-    def walk(i: int, acc: list[int]) -> None:
-        if len(acc) > ncols or len(out) >= limit:
-            return
-        if i == n:
-            if len(acc) == ncols:
-                out.append(list(acc))
-            return
-        walk(i + 1, acc + [1])
-        j = i + 1
-        while j < n and _spaced_group(text, cells, i, j):
-            walk(j + 1, acc + [j - i + 1])
-            j += 1
-
-    walk(0, [])
+    _walk_spaced(text, cells, ncols, limit, 0, [], out)
     return out
+
+
+def _walk_spaced(
+    text: str, cells: list[RawCell], ncols: int, limit: int, i: int, acc: list[int], out: list[list[int]]
+) -> None:
+    """spaced_readings from cell i on, ``acc`` the pieces of the figures before it. (A function
+    of its own: a nested one that calls itself is a reference cycle, left for the collector.)"""
+    if len(acc) > ncols or len(out) >= limit:
+        return
+    if i == len(cells):
+        if len(acc) == ncols:
+            out.append(list(acc))
+        return
+    _walk_spaced(text, cells, ncols, limit, i + 1, [*acc, 1], out)
+    j = i + 1
+    while j < len(cells) and _spaced_group(text, cells, i, j):
+        _walk_spaced(text, cells, ncols, limit, j + 1, [*acc, j - i + 1], out)
+        j += 1
 
 
 def read_spaced(text: str, cells: list[RawCell], pieces: list[int]) -> list[RawCell]:
