@@ -6,6 +6,7 @@ import dataclasses
 from decimal import Decimal as D
 
 import pytest
+from conftest import SOURCES
 
 from orchestration.extract.body import collect_body
 from orchestration.extract.document import extract_text
@@ -315,3 +316,29 @@ Centret 20 A
     assert [p.line for p in rejected] == [13, 23]
     assert "a column would be named 'Rørholtvej 3 A'" in rejected[0].message
     assert result.accounting.counts["problem"] == 10 and result.accounting.counts["cell"] == 0
+
+
+def test_a_long_list_is_not_read_again_from_every_entry():
+    """003's clinic list, 20 times over (640 lines in one run): every entry could head a table,
+    and each candidate reads the run on for up to max_block_lines. After
+    max_rejected_candidates_per_run rejected candidates in a row, each starting inside the one
+    before, the scan goes on past them, so the list costs its length, not its length squared;
+    every figure is still reported with the reason of the candidate that covered it."""
+    from pathlib import Path
+
+    from orchestration.extract.document import DocumentExtractor
+
+    lines = (SOURCES / "003_8f7892940b0a4590.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[8567].startswith("FysioDanmark Hjørring I/S")
+    text = "\n".join(lines[8560:8567]) + "\n" + ("\n".join(lines[8567:8598]) + "\n") * 20
+    ex = DocumentExtractor(Path("list.txt"), text)
+    ex.blocks()
+    chain = ExtractionSettings().max_rejected_candidates_per_run
+    overlapping = [b.first_line <= a.last_line for a, b in zip(ex.rejected, ex.rejected[1:])]
+    assert not any(all(overlapping[i : i + chain]) for i in range(len(overlapping) - chain + 1))
+    assert len(ex.rejected) < 30  # 38 when every entry was tried
+    result = extract(text, "list.txt")
+    figures = 20 * 25  # five figures on each of the five figure lines of the 31 lines
+    assert result.accounting.counts["problem"] >= figures and result.accounting.counts["unaccounted"] == 0
+    assert result.accounting.counts["cell"] == 0
+    assert all(p.kind is ProblemKind.REJECTED_BLOCK for p in result.problems)

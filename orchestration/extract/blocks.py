@@ -387,4 +387,15 @@ class BlockScanner:
             else:
                 self.rejected.append(Rejected(start + 1, end, reason))
                 idx = max(self._after_rejected(anchor, table), anchor + 1)
+                if self._run_given_up():
+                    idx = max(idx, end)
         return tables
+
+    def _run_given_up(self) -> bool:
+        """Whether the latest rejected candidates, ``max_rejected_candidates_per_run`` of them,
+        each started inside the one before: the rest of their run is left as they left it (its
+        figure lines are reported with the first candidate's reason, see ``document``)."""
+        last = self.rejected[-self.settings.max_rejected_candidates_per_run :]
+        return len(last) == self.settings.max_rejected_candidates_per_run and all(
+            a.first_line < b.first_line <= a.last_line for a, b in zip(last, last[1:])
+        )

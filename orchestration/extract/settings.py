@@ -30,6 +30,12 @@ class ExtractionSettings:
     max_block_lines: int = 400
     #: label-only lines above a block's first row that may be its header
     max_block_header_lines: int = 8
+    #: candidates tried in one run of rows: after this many rejected candidates in a row, each
+    #: starting inside the one before (each read the run from there to its end, or for
+    #: max_block_lines), the scan goes on after the last of them. In a long list whose every
+    #: entry could be a header (003's list of clinics) the run was read again from every entry:
+    #: quadratic in its length
+    max_rejected_candidates_per_run: int = 3
     #: a block's caption is the nearest numbered heading at most this far above it
     heading_search_lines: int = 400
     #: a block is kept when it has at least this many figures ...
