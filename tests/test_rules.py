@@ -342,3 +342,24 @@ def test_a_long_list_is_not_read_again_from_every_entry():
     assert result.accounting.counts["problem"] >= figures and result.accounting.counts["unaccounted"] == 0
     assert result.accounting.counts["cell"] == 0
     assert all(p.kind is ProblemKind.REJECTED_BLOCK for p in result.problems)
+
+
+@pytest.mark.parametrize(
+    "text,start,words",
+    [
+        ("Aalborg  1.043 kr.   5 %", 0, [("Aalborg", 0), ("1.043", 9), ("kr.", 15), ("5", 21), ("%", 23)]),
+        ("  Frederiks-\thavn 12\t 14", 0, [("Frederiks-", 2), ("havn", 13), ("12", 18), ("14", 22)]),
+        # a non-breaking space is not a word break: "2 851 115" stays one word
+        ("Brønderslev 2\u00a0851\u00a0115 7,28", 0, [("Brønderslev", 0), ("2\u00a0851\u00a0115", 12), ("7,28", 22)]),
+        # from an offset inside a word: the cut word is left out
+        ("Region Nordjylland 1.234 5.678", 9, [("1.234", 19), ("5.678", 25)]),
+        ("Region Nordjylland\t1.234", 9, [("1.234", 19)]),
+        ("Region Nordjylland 1.234", 7, [("Nordjylland", 7), ("1.234", 19)]),
+    ],
+)
+def test_words_of_a_line(text, start, words):
+    """lines._words: (word, offset) from ``start`` on, split at spaces and tabs. Lines with
+    spaces only take a path without the regex engine; both are here."""
+    from orchestration.extract.lines import _words
+
+    assert _words(text, start) == words
