@@ -14,9 +14,9 @@ __all__ = ["COMPILED", "extract_document", "Cell", "DocumentResult", "Extraction
 def clear_caches() -> None:
     """Forget every memoised reading (numbers, geography, headers): a benchmark run starts
     as cold as a fresh process."""
-    from .geo import is_total_label, match_geo
+    from .geo import fold, is_total_label, match_geo
     from .header import _families_of, header_candidates, year_columns
     from .numbers import parse_number
 
-    for fn in (parse_number, match_geo, is_total_label, _families_of, header_candidates, year_columns):
+    for fn in (parse_number, fold, match_geo, is_total_label, _families_of, header_candidates, year_columns):
         fn.cache_clear()

@@ -50,7 +50,10 @@ _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "é": "e"})
 _NON_LETTERS = re.compile(r"[^a-z ]+")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
+    """A name as it is compared: lower-case, æ/ø/å spelt out, letters and spaces only (cached:
+    match_geo and is_total_label fold the same labels)."""
     text = unicodedata.normalize("NFC", text).casefold().translate(_FOLD)
     return _NON_LETTERS.sub(" ", text).strip()
 
