@@ -363,3 +363,15 @@ def test_words_of_a_line(text, start, words):
     from orchestration.extract.lines import _words
 
     assert _words(text, start) == words
+
+
+def test_commonest_is_most_common_of_one():
+    """tally.commonest stands in for Counter.most_common(1)[0][0] (compiled, not heapq): the
+    most counted value, of equals the first counted, None for nothing counted."""
+    from collections import Counter
+
+    from orchestration.extract.tally import commonest
+
+    assert commonest(Counter([5, 6, 6, 5, 7])) == 5 == Counter([5, 6, 6, 5, 7]).most_common(1)[0][0]
+    assert commonest(Counter([3, 4, 4])) == 4
+    assert commonest(Counter()) is None

@@ -40,6 +40,7 @@ from . import geo as geomod
 from .lines import CAPTION_RE, LONE_ITEM_NUMBER_RE, YEAR_RANGE_RE, LineIndex, RawCell, dehyphenate_join
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
+from .tally import commonest
 
 HEADING_RE = re.compile(r"^\s?\d+(?:\.\d+)+\s+[A-ZÆØÅ\"”“(]")
 FIGURE_RE = re.compile(r"^Figur\s+\S+:")
@@ -449,8 +450,7 @@ class BodyReader:
 
     def _usual_width(self) -> int | None:
         """The number of figures most rows so far have."""
-        usual = self.widths.most_common(1)
-        return usual[0][0] if usual else None
+        return commonest(self.widths)
 
     def _row_label_ahead(self) -> bool:
         """A numbered line followed (within two label lines) by a line of figures as wide as

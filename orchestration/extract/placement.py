@@ -27,6 +27,7 @@ from itertools import combinations, product
 
 from .lines import RawCell, _spaced_group, join_spaced
 from .numbers import half_unit
+from .tally import commonest
 
 
 # -- 1. spaces --------------------------------------------------------------------------------------
@@ -52,8 +53,9 @@ def usual_spacing(rows: list[tuple[str, int, list[RawCell]]]) -> tuple[int, int,
         inners.update(inner)
         trails[trailing] += 1
 
-    def mode(c: Counter, default: int) -> int:
-        return c.most_common(1)[0][0] if c else default
+    def mode(c: Counter[int], default: int) -> int:
+        m = commonest(c)
+        return default if m is None else m
 
     return mode(leads, 1), mode(inners, 1), mode(trails, 1)
 

@@ -28,6 +28,7 @@ from .lines import RawCell, dehyphenate_join, is_year_run_header
 from .model import Cell, Problem, ProblemKind, Table
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
+from .tally import commonest
 
 ITEM_NUMBER_RE = re.compile(r"^(\d+\.\d+)\s+(\S.*)$")
 #: columns of budgets and accounts hold money: without a stated unit, kroner
@@ -56,11 +57,11 @@ def _row_counts(rows: list[RawRow]) -> Counter[int]:
     A labelled row one figure wider than most, whose first figure is a year, has the year in
     its label ("... udviklingsindsatser 2026 0 0")."""
     labelled = [r for r in rows if r.label_parts and len(r.cell_lines) == 1]
-    usual = Counter(r.ncells for r in labelled).most_common(1)
+    usual = commonest(Counter(r.ncells for r in labelled))
     counts = []
     for r in labelled:
         first = r.cell_lines[0][0] if r.cell_lines[0] else None
-        year_in_label = usual and r.ncells == usual[0][0] + 1 and first is not None and _year_like(first)
+        year_in_label = usual is not None and r.ncells == usual + 1 and first is not None and _year_like(first)
         counts.append(r.ncells - 1 if year_in_label else r.ncells)
     # a cells-only row led by a year or a range ("2025 27 19 8", "0-2 45 15") has that as its label
     counts += [
@@ -115,7 +116,7 @@ def _choose_ncols(
             )
             if readable > total / 2:
                 return h
-    return counts.most_common(1)[0][0]
+    return commonest(counts)
 
 
 def table_unit(text: str, caption: str = "") -> str | None:
@@ -546,7 +547,7 @@ class TableBuilder:
                 readings = placement.spaced_readings(r.text, r.cell_lines[0], ncols, limit=2)
                 if len(readings) == 1:
                     seen[tuple(readings[0])] += 1
-        return list(seen.most_common(1)[0][0]) if len(seen) == 1 else None
+        return list(next(iter(seen))) if len(seen) == 1 else None
 
     def _unplaced(self, r: RawRow, ncols: int) -> None:
         cells = r.figures
@@ -629,8 +630,7 @@ class TableBuilder:
         commas = [c for c in cells if c is not None and c.read_as == "decimal_comma"]
         if len(commas) < 1:
             return cells
-        usual = Counter(c.decimals for c in commas).most_common(1)[0][0]
-        if usual != 3:
+        if commonest(Counter(c.decimals for c in commas)) != 3:
             return cells
         out = []
         for c in cells:
@@ -673,7 +673,7 @@ class TableBuilder:
             prepared.append((r, label, row_number, section, is_total, g, how))
         parent = None
         if levels:
-            level = Counter(levels).most_common(1)[0][0]
+            level = commonest(Counter(levels))
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (geomod.DANMARK if level == "region" else None)
         table_unit_ = t.unit or "antal"
         for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
