@@ -14,6 +14,8 @@ Exit status 1 when a document failed or was blocked by a check.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import shutil
 import sys
 import time
@@ -250,5 +252,18 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def entry() -> None:
+    """The ``warehouse`` command. Once a command has returned, its output is flushed and the
+    process ends without tearing the interpreter down: unloading Dagster, GX, dbt and pandas
+    module by module took 1.1 s of every refresh (measured), and by then nothing is left to
+    write (the refresh has closed its log, its worker processes and its DuckDB connections).
+    A command that raises ends the ordinary way, with its traceback."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import settings
+from . import dbt_cli, settings
 
 DAGSTER_YAML = """\
 # Written by `warehouse refresh`. DuckDB takes one writer at a time: one run at a time.
@@ -337,10 +337,16 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
             f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else ""
         )
         log(f"unchanged: {names} (the same sha256 as their published load: not extracted again)")
-    if plan.changed:
-        out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
-    else:
-        prepare_environment(sources, warehouse)
+    # a first refresh of this warehouse: dbt parses the project while the documents load
+    parsing = dbt_cli.start_parse(warehouse) if plan.changed else None
+    try:
+        if plan.changed:
+            out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
+        else:
+            prepare_environment(sources, warehouse)
+    finally:
+        if parsing is not None:
+            parsing.wait()  # a parse that failed leaves no state: the build parses in full
     transform = run_transform(warehouse, out, log, progress)
     return out + ([transform] if transform else [])
 

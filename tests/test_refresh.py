@@ -3,6 +3,7 @@ DuckDB file, with the GX checks blocking a corrupted document."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote
@@ -107,6 +108,21 @@ def test_cold_refresh_is_quiet_and_names_its_full_log(refreshed):
     assert "Running with dbt" in full and "Completed successfully" in full and "published_warehouse - published" in full
     assert "Running with dbt" not in first.stdout + first.stderr
     assert sum(1 for ln in lines if ln.startswith("[") and ": published (" in ln) == 5
+
+
+def test_a_warehouse_keeps_its_own_dbt_target_and_its_first_build_parses_only_what_changed(refreshed):
+    """dbt parses the whole project again when its profile changes, and the profile names the
+    warehouse file: each warehouse has its own dbt target folder, and a first refresh has dbt
+    parse the project in the background while the documents load, so the build itself finds
+    parse state made for this warehouse. Nothing is left in dbt_project/target."""
+    _, warehouse, first = refreshed
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (warehouse / "dbt-target" / "partial_parse.msgpack").exists()
+    assert (warehouse / "dbt-target" / "run_results.json").exists()
+    full = Path(first.stdout.splitlines()[0].split("full log: ")[1]).read_text(encoding="utf-8")
+    assert "Running with dbt" in full and "Unable to do partial parsing" not in full
+    run = re.search(r"marts: built \([\d.]+ s, run (\w+)\)", first.stdout).group(1)
+    assert not list((ROOT / "dbt_project" / "target").glob(f"*{run[:7]}*"))
 
 
 def test_status_shows_each_document_and_the_publish(refreshed):
