@@ -14,6 +14,7 @@ The GX suites in ``expectations/`` run on these pandas frames:
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -21,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import settings
 from .extract import geo as geomod
-from .extract.classify import measure_of, speciale_of  # noqa: F401  (the checks' vocabulary)
+from .extract.classify import measure_of, per_patient, speciale_of  # noqa: F401  (the checks' vocabulary)
 
 KOMMUNE_CODES = [g.code for g in geomod.KOMMUNER]
 REGION_CODES = [g.code for g in geomod.REGIONER]
@@ -54,9 +56,15 @@ def _tolerance(decimals) -> float:
     return 0.5 * 10.0 ** (-int(decimals or 0))
 
 
-#: measures whose Total is not the sum of its rows (an average, a rate, a share)
-#: (patients: one treated in two kommuner counts in each, and once in the Total)
-NON_ADDITIVE_MEASURES = {"udgift_pr_patient", "ydelser_pr_patient", "pr_patient", "pr_1000_indbyggere", "patienter"}
+def _non_additive_measures() -> frozenset[str]:
+    """The measures whose Total is not the sum of its rows (an average, a rate, a share; and
+    patients: one treated in two kommuner counts in each, and once in the Total): those the
+    dbt seed maal, which defines the measures, marks not additive."""
+    with open(settings.DBT_DIR / "seeds" / "maal.csv", encoding="utf-8", newline="") as f:
+        return frozenset(row["measure"] for row in csv.DictReader(f) if row["additive"] == "false")
+
+
+NON_ADDITIVE_MEASURES = _non_additive_measures()
 #: a printed total this many powers of ten from its parts is a misread figure, not a slip
 MISREAD_FACTORS = (10.0, 100.0, 1000.0)
 #: how far (a share of the printed total) a slip of the document's own arithmetic may be off.
@@ -91,8 +99,10 @@ TOTALS_COLUMNS = [
 def _additive_table(t: pd.DataFrame) -> bool:
     first = t.iloc[0]
     caption = str(first["caption"] or "").casefold()
-    return measure_of(first["caption"]) not in NON_ADDITIVE_MEASURES and not caption.startswith(
-        ("andel", "procentandel", "gennemsnit")
+    return (
+        measure_of(first["caption"]) not in NON_ADDITIVE_MEASURES
+        and not per_patient(caption)
+        and not caption.startswith(("andel", "procentandel", "gennemsnit"))
     )
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import checks
 from .extract import geo as geomod
+from .extract.classify import measure_of, row_level_of, speciale_of
 from .extract.model import DocumentResult
 from .extract.numbers import format_decimal
 
@@ -124,7 +125,10 @@ create table if not exists raw.tables (
     end_line integer,
     ended_by varchar,
     n_rows integer,
-    n_cells integer
+    n_cells integer,
+    measure varchar,
+    speciale varchar,
+    row_level varchar
 );
 {cells_table}
 create table if not exists raw.problems (
@@ -202,6 +206,9 @@ alter table raw.cells add column if not exists column_kind varchar;
 alter table raw.cells add column if not exists placed_by varchar;
 alter table raw.problems add column if not exists kind varchar;
 alter table raw.problems add column if not exists end_line integer;
+alter table raw.tables add column if not exists measure varchar;
+alter table raw.tables add column if not exists speciale varchar;
+alter table raw.tables add column if not exists row_level varchar;
 create or replace table raw.geo as
     select * from (values {geo_rows}) as g(geo_code, geo_name, geo_level, region_code);
 create or replace view raw.current_cells as
@@ -267,8 +274,40 @@ def connect(db_path: Path, read_only: bool = False, wait_s: float = 60.0) -> duc
                 raise
             time.sleep(0.2)
     if not read_only:
+        unclassified = _tables_without_classification(con)
         con.execute(SCHEMA_SQL)
+        if unclassified:
+            _classify_earlier_loads(con)
     return con
+
+
+def _tables_without_classification(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has raw.tables from before tables were classified at load."""
+    found = con.execute(
+        "select count(*) filter (where column_name = 'caption'), count(*) filter (where column_name = 'row_level') "
+        "from duckdb_columns() where schema_name = 'raw' and table_name = 'tables'"
+    ).fetchall()[0]
+    return found[0] > 0 and found[1] == 0
+
+
+def _classify_earlier_loads(con: duckdb.DuckDBPyConnection) -> None:
+    """Loads made before tables were classified at load get their classification now, from
+    their captions and cells, as a load does (extract.classify)."""
+    levels: dict[tuple[str, str], list[tuple[str | None, bool]]] = {}
+    for load_id, table_id, level, total in con.execute(
+        "select load_id, table_id, geo_level, is_total from raw.cells"
+    ).fetchall():
+        levels.setdefault((load_id, table_id), []).append((level, bool(total)))
+    rows = []
+    for load_id, table_id, caption in con.execute("select load_id, table_id, caption from raw.tables").fetchall():
+        level = row_level_of(levels.get((load_id, table_id), []))
+        rows.append((load_id, table_id, measure_of(caption), speciale_of(caption), level))
+    con.register("classified", pd.DataFrame(rows, columns=["load_id", "table_id", "measure", "speciale", "row_level"]))
+    con.execute(
+        "update raw.tables t set measure = c.measure, speciale = c.speciale, row_level = c.row_level "
+        "from classified c where t.load_id = c.load_id and t.table_id = c.table_id"
+    )
+    con.unregister("classified")
 
 
 def file_sha256(path: Path) -> str:
@@ -364,6 +403,9 @@ def _table_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
                 "ended_by": t.ended_by,
                 "n_rows": t.rows,
                 "n_cells": len(t.cells),
+                "measure": measure_of(t.caption),
+                "speciale": speciale_of(t.caption),
+                "row_level": row_level_of((c.geo_level, c.is_total) for c in t.cells),
             }
             for t in result.tables
         ],
@@ -384,6 +426,9 @@ def _table_rows(load_id: str, result: DocumentResult) -> pd.DataFrame:
             "ended_by",
             "n_rows",
             "n_cells",
+            "measure",
+            "speciale",
+            "row_level",
         ],
     )
 

@@ -129,3 +129,30 @@ def test_every_field_of_a_cell_is_stored_once_in_raw_cells(tmp_path):
         key=lambda c: (c.line, c.col_index),
     )
     assert row == [(first.value, first.decimals, first.unit, first.line, first.raw)]
+
+
+def test_each_table_is_classified_at_load_and_earlier_loads_are_classified_on_open(tmp_path):
+    """raw.tables holds each table's measure, speciale and row level (extract.classify), which
+    dbt reads. A warehouse made before these columns gets them from its captions and cells the
+    first time it is opened for writing."""
+    db = tmp_path / "w.duckdb"
+    _publish(db, SOURCES / KKR)
+    query = (
+        "select table_number, measure, speciale, row_level from raw.tables "
+        "where caption_line in (6691, 6771, 7441, 8035) order by caption_line"
+    )
+    expected = [
+        ("18", "udgift_kr", "51", "region"),  # line 6691: "Udgifter pr. år angivet i mio. til speciale 51 ..."
+        ("20", "udgift_pr_patient_kr", "51", "region"),  # line 6771
+        ("39", "andel_holdtraening", "62", "kommune"),  # line 7441: "Procentandel af patienter ... holdtræning"
+        ("52", "udgift_pr_patient_kr", "57", "region"),  # line 8035
+    ]
+    assert _count(db, query) == expected
+    # the same warehouse as the release before classification at load made it
+    con = L.connect(db)
+    con.execute("alter table raw.tables drop column measure")
+    con.execute("alter table raw.tables drop column speciale")
+    con.execute("alter table raw.tables drop column row_level")
+    con.close()
+    L.connect(db).close()  # opened for writing: the columns are back, filled
+    assert _count(db, query) == expected

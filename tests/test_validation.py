@@ -49,12 +49,38 @@ def _frames(cells):
 
 
 def test_measures_from_captions():
-    assert C.measure_of("Udgifter pr. patient pr. år til speciale 62 fordelt på kommuner") == "udgift_pr_patient"
+    """One classification of tables (extract.classify): these codes are the measures of the
+    dbt seed maal, stored with each load and read by dbt as well as by these checks."""
+    assert C.measure_of("Udgifter pr. patient pr. år til speciale 62 fordelt på kommuner") == "udgift_pr_patient_kr"
     assert C.measure_of("Ydelser pr. år pr. patient på speciale 65 fordelt på kommuner") == "ydelser_pr_patient"
     assert C.measure_of("Ydelser pr. år på speciale 57 fordelt på regioner") == "ydelser"
-    assert C.measure_of("Udgifter pr. år angivet i mio. til speciale 51 fordelt på regioner") == "udgifter"
+    assert C.measure_of("Udgifter pr. år angivet i mio. til speciale 51 fordelt på regioner") == "udgift_kr"
     assert C.measure_of("Antal patienter, der har modtaget behandling på speciale 62") == "patienter"
+    # 003's Tabel 39 (line 7441) is a share, in %, not a count of patients
+    tabel_39 = "Procentandel af patienter, der modtager holdtræning (speciale 62) ud af samtlige patienter"
+    assert C.measure_of(tabel_39) == "andel_holdtraening" and C.speciale_of(tabel_39) == "62"
+    assert C.measure_of("Patienter pr. 1.000 indbyggere på speciale 51") == "patienter_pr_1000_indbyggere"
+    # a figure per patient of something no measure names is not a count of patients
+    assert C.measure_of("Antal behandlinger pr. patient") is None and C.per_patient("Antal behandlinger pr. patient")
     assert C.speciale_of("Ydelser pr. år på speciale 57 fordelt på regioner") == "57"
+
+
+def test_the_measures_are_those_of_the_seed_maal():
+    import csv
+
+    from orchestration.extract.classify import MEASURES
+
+    with open(ROOT / "dbt_project" / "seeds" / "maal.csv", encoding="utf-8", newline="") as f:
+        seed = {row["measure"]: row for row in csv.DictReader(f)}
+    assert set(MEASURES) == set(seed)
+    assert C.NON_ADDITIVE_MEASURES == {m for m, row in seed.items() if row["additive"] == "false"}
+    assert C.NON_ADDITIVE_MEASURES == {
+        "udgift_pr_patient_kr",
+        "ydelser_pr_patient",
+        "patienter",
+        "patienter_pr_1000_indbyggere",
+        "andel_holdtraening",
+    }
 
 
 def test_totals_add_up_in_the_real_document(kkr_cells):

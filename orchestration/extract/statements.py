@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import geo as geomod
-from .classify import measure_of
+from .classify import measure_of, per_patient
 from .model import Cell, Table
 from .numbers import half_unit, parse_number
 
@@ -553,6 +553,12 @@ def _table_for(sentence: str, line: int, tables: list[Table], captioned: list[Ta
     return nxt if nxt.kind == "captioned" and nxt.cells else None
 
 
+def _about(text: str) -> str | None:
+    """What a sentence or caption is about, to tell the two apart: its measure, or a figure
+    per patient of something measure_of does not name."""
+    return measure_of(text) or ("a figure per patient" if per_patient(text) else None)
+
+
 def find_statements(file: str, lines: list[str], tables: list[Table]) -> list[Statement]:
     """Every claim the document's prose states about a table of figures, checked."""
     views: dict[str, _TableView] = {}
@@ -567,7 +573,7 @@ def find_statements(file: str, lines: list[str], tables: list[Table]) -> list[St
         for clause in _clauses(sentence):
             for claim in claims(clause, context):
                 st = Statement(file, first, last, sentence, clause, claim)
-                said, has = measure_of(sentence), measure_of(table.caption)
+                said, has = _about(sentence), _about(table.caption)
                 if said is not None and has is not None and said != has:
                     st.table, st.table_id = table.table, table.table_id
                     st.reason = f"the sentence is about {said}, Tabel {table.table} about {has}"

@@ -11,5 +11,8 @@ select
     caption_line,
     end_line,
     cast(n_rows as integer) as n_rows,
-    cast(n_cells as integer) as n_cells
+    cast(n_cells as integer) as n_cells,
+    measure,
+    speciale,
+    row_level
 from {{ source('raw', 'current_tables') }}
