@@ -25,6 +25,7 @@ import pandas as pd
 from . import settings
 from .extract import geo as geomod
 from .extract.classify import measure_of, per_patient, speciale_of  # noqa: F401  (the checks' vocabulary)
+from .extract.numbers import half_unit
 
 KOMMUNE_CODES = [g.code for g in geomod.KOMMUNER]
 REGION_CODES = [g.code for g in geomod.REGIONER]
@@ -53,7 +54,8 @@ def cells_frame(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def _tolerance(decimals) -> float:
-    return 0.5 * 10.0 ** (-int(decimals or 0))
+    """The rounding of a figure printed with ``decimals`` decimals (numbers.half_unit)."""
+    return float(half_unit(int(decimals or 0)))
 
 
 def _non_additive_measures() -> frozenset[str]:

@@ -246,6 +246,23 @@ def test_the_pinned_dbt_tests_hold_on_todays_documents(refreshed, tmp_path):
     assert len(pinned) == 6 and all(f"PASS {name}" in proc.stdout for name in pinned), proc.stdout[-3000:]
 
 
+def test_the_dbt_unit_tests_pass_and_production_builds_leave_them_out(refreshed, tmp_path):
+    """dbt unit tests (models/marts/_unit_tests.yml) pin the rounding rule (macro half_unit),
+    the scaling to kroner and the Udvikling formula on made-up rows; the refresh's build leaves
+    them out (they are the test suite's)."""
+    _, warehouse, first = refreshed
+    proc = dbt_cli("test", "--select", "test_type:unit", db=warehouse / "warehouse.duckdb", target=tmp_path / "t")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    for name in (
+        "fct_maalinger_scales_rounds_and_names_the_perspective",
+        "mart_udvikling_recomputes_the_change_within_the_rounding",
+    ):
+        assert f"PASS {name.split('_')[0]}" in proc.stdout and name in proc.stdout, proc.stdout[-3000:]
+    assert "PASS=2 " in proc.stdout
+    full = Path(first.stdout.splitlines()[0].split("full log: ")[1]).read_text(encoding="utf-8")
+    assert "--exclude-resource-type unit_test" in full and "START unit_test" not in full
+
+
 def test_budget_proposals_add_up_to_the_hovedtotal_and_keep_their_own_tables(refreshed):
     """The overview numbers the psychiatry proposals 1.24-1.32 and then the digital, green and
     political ones 1.27-1.43 again: each proposal is its own overview row, with its own table."""

@@ -252,3 +252,22 @@ def test_gx_catches_a_changed_total_and_a_deleted_cell(tmp_path, corrupted_kkr, 
     # Morsø's row lost a cell, so its figures cannot be placed: Tabel 25 has no Morsø
     assert f"{KKR}, Tabel 25, row 'Morsø', year 2021" in complete.summary()
     assert isinstance(frames["raw_totals"], pd.DataFrame)
+
+
+def test_one_rounding_rule_in_python_and_in_dbt():
+    """The rounding a printed figure allows: numbers.half_unit for the extractor and the load
+    checks, the dbt macro half_unit for the marts. The macro, evaluated by DuckDB, gives the
+    same as the function for every number of decimals a document prints."""
+    import re
+
+    import duckdb
+
+    from orchestration.extract.numbers import half_unit
+
+    macro = (ROOT / "dbt_project" / "macros" / "half_unit.sql").read_text(encoding="utf-8")
+    body = re.search(r"\{% macro half_unit\(decimals\) -%\}(.*?)\{%- endmacro %\}", macro, re.S).group(1)
+    con = duckdb.connect()
+    for decimals in range(7):
+        sql = body.replace("{{ decimals }}", str(decimals)).strip()
+        assert con.execute(f"select {sql}").fetchall()[0][0] == float(half_unit(decimals)), decimals
+    assert C._tolerance(2) == 0.005 and C._tolerance(None) == 0.5

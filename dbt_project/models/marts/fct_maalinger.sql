@@ -39,7 +39,7 @@ select
     case when c.unit in ('mio. kr.', 'mia. kr.') then 'kr.' else c.unit end as unit,
     c.value as value_printed,
     c.unit as unit_printed,
-    0.5 * pow(10, -c.decimals) * {{ kr_scale('c.unit') }} as rounding,
+    {{ half_unit('c.decimals') }} * {{ kr_scale('c.unit') }} as rounding,
     c.decimals,
     c.row_label,
     c.column_label,

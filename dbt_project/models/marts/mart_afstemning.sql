@@ -191,7 +191,7 @@ repeated_overview as (
             unnest(['Min.', 'Max.']) as column_label,
             unnest([overview_min_mio_kr, overview_max_mio_kr]) as amount,
             unnest([overview_min_raw, overview_max_raw]) as raw,
-            0.5 * pow(10, -decimals) * 2 as tolerance
+            {{ half_unit('decimals') }} * 2 as tolerance
         from overview_rows
         where not is_overview
     ) as s
