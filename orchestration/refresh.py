@@ -35,15 +35,13 @@ class DocumentRun:
     seconds: float
 
 
-def prepare_environment(sources: Path, warehouse: Path) -> Path:
-    """Point settings and Dagster at the chosen folders; returns DAGSTER_HOME."""
-    os.environ["WAREHOUSE_SOURCES"] = str(Path(sources).resolve())
-    os.environ["WAREHOUSE_DIR"] = str(Path(warehouse).resolve())
+def dagster_home(warehouse: Path) -> Path:
+    """The Dagster instance's folder: $DAGSTER_HOME where set (`./dev ui` sets it), else
+    ``<warehouse>/dagster``, made with its dagster.yaml when missing."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home(Path(warehouse).resolve()))
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
@@ -51,8 +49,17 @@ def prepare_environment(sources: Path, warehouse: Path) -> Path:
 _RUN_OPTIONS = {
     "raise_on_error": False,
     "tags": {"trigger": "warehouse refresh"},
-    "run_config": {"loggers": {"console": {"config": {"log_level": "INFO"}}}},
 }
+_LOGGERS = {"console": {"config": {"log_level": "INFO"}}}
+
+
+def resources_config(warehouse: Path, sources: Path | None = None) -> dict:
+    """The run config of the warehouse resource for a run on these folders (the resource is
+    configured when a run starts: nothing is written to the environment)."""
+    folders = {"warehouse": str(Path(warehouse).resolve())}
+    if sources is not None:
+        folders["sources"] = str(Path(sources).resolve())
+    return {"warehouse": {"config": folders}}
 
 
 def _events(result, event_type: str) -> list:
@@ -170,7 +177,11 @@ def run_transform(warehouse: Path, runs: list[DocumentRun], log=print, progress=
 
     start = time.perf_counter()
     with (progress or _no_progress)("marts: dbt build, then publish"):
-        result = defs.resolve_job_def("transform").execute_in_process(instance=_instance(log), **_RUN_OPTIONS)
+        result = defs.resolve_job_def("transform").execute_in_process(
+            instance=_instance(warehouse, log),
+            run_config={"loggers": _LOGGERS, "resources": resources_config(warehouse)},
+            **_RUN_OPTIONS,
+        )
     checks = [e.event_specific_data for e in _events(result, "ASSET_CHECK_EVALUATION")]
     mats = _events(result, "ASSET_MATERIALIZATION")
     failed = [c.check_name for c in checks if not c.passed]
@@ -268,12 +279,12 @@ def wait_until_written(path: Path, settle: float = SETTLE_SECONDS, limit: float 
             return
 
 
-def _instance(log):
-    """The Dagster instance of DAGSTER_HOME, once the runs a killed refresh left started are
-    marked failed (so they do not hold Dagster's queue)."""
+def _instance(warehouse: Path, log):
+    """The Dagster instance of the warehouse (dagster_home), once the runs a killed refresh left
+    started are marked failed (so they do not hold Dagster's queue)."""
     import dagster as dg
 
-    instance = dg.DagsterInstance.get()
+    instance = dg.DagsterInstance.from_config(str(dagster_home(warehouse)))
     stale = fail_stale_runs(instance)
     if stale:
         log(f"{stale} run(s) left started by a refresh that was killed: marked failed")
@@ -342,8 +353,6 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
     try:
         if plan.changed:
             out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
-        else:
-            prepare_environment(sources, warehouse)
     finally:
         if parsing is not None:
             parsing.wait()  # a parse that failed leaves no state: the build parses in full
@@ -351,14 +360,18 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
     return out + ([transform] if transform else [])
 
 
-def refresh_run_config(files: list[str], accept_shrink: set[str], workers: int = 0, chunks: int = 1) -> dict:
-    """The run config of job refresh_documents for these documents."""
+def refresh_run_config(
+    files: list[str], accept_shrink: set[str], workers: int = 0, chunks: int = 1, resources: dict | None = None
+) -> dict:
+    """The run config of job refresh_documents for these documents (``resources``: the
+    warehouse resource's folders, see resources_config; without, its defaults)."""
     return {
         "ops": {
             "plan_documents": {"config": {"files": list(files), "workers": workers, "chunks": chunks}},
             "validate_documents": {"config": {"accept_shrink": sorted(accept_shrink)}},
         },
-        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+        "loggers": _LOGGERS,
+        **({"resources": resources} if resources else {}),
     }
 
 
@@ -366,10 +379,10 @@ def _run_documents(
     sources: Path, warehouse: Path, changed: list[Path], accept_shrink: set[str], log, progress
 ) -> list[DocumentRun]:
     """One run of refresh_documents for every changed document; a line per document."""
-    home = prepare_environment(sources, warehouse)
+    home = dagster_home(warehouse)
     from .defs.documents import document_definitions
 
-    instance = _instance(log)
+    instance = _instance(warehouse, log)
     log(f"Dagster runs are kept in DAGSTER_HOME={home} (`./dev ui` shows them)")
     for f in changed:
         wait_until_written(f)
@@ -380,7 +393,9 @@ def _run_documents(
             instance=instance,
             raise_on_error=False,
             tags=_RUN_OPTIONS["tags"],
-            run_config=refresh_run_config([f.name for f in changed], accept_shrink),
+            run_config=refresh_run_config(
+                [f.name for f in changed], accept_shrink, resources=resources_config(warehouse, sources)
+            ),
         )
     seconds = time.perf_counter() - start
     outcomes = _document_outcomes(result, settings.database_path(Path(warehouse).resolve()))

@@ -6,7 +6,6 @@ project, so a fresh clone and an edited model both work without a separate step;
 warehouse folder has its own dbt target folder (see ``orchestration.dbt_cli``).
 """
 
-import os
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -15,6 +14,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from .. import dbt_cli, settings
+from .documents import WarehouseResource
 
 DBT_DIR = settings.DBT_DIR
 
@@ -31,13 +31,15 @@ PINNED_TESTS = "tag:pinned"
 
 
 @dbt_assets(manifest=dbt_cli.ensure_manifest(), dagster_dbt_translator=WarehouseDbtTranslator(), exclude=PINNED_TESTS)
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build`: seeds, staging, marts and their tests, on the published rows (without the
-    tests that pin one edition's figures, which hold for today's documents only)."""
-    # the warehouse's own target folder: the next build of it parses only what changed
-    # the unit tests (models/marts/_unit_tests.yml) are the test suite's, not production's
+    tests that pin one edition's figures, which hold for today's documents only, and without
+    the unit tests, which are the test suite's). dbt writes into the warehouse's own target
+    folder, and its profile takes the warehouse file from there (dbt_cli)."""
+    target = dbt_cli.target_dir(warehouse.warehouse_dir)
+    target.mkdir(parents=True, exist_ok=True)
     build = ["build", "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(build, context=context, target_path=dbt_cli.target_dir(settings.warehouse_dir())).stream()
+    yield from dbt.cli(build, context=context, target_path=target).stream()
 
 
 class WarehouseDbtCli(DbtCliResource):
@@ -65,7 +67,6 @@ class WarehouseDbtCli(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    os.environ["WAREHOUSE_DB"] = dbt_cli.env_for(settings.warehouse_dir())["WAREHOUSE_DB"]
     return WarehouseDbtCli(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR), dbt_executable=dbt_cli.DBT_EXECUTABLE)
 
 
@@ -87,17 +88,15 @@ raw_sources = [
 
 
 @dg.asset(deps=[dbt_models], group_name="serve", kinds={"duckdb", "parquet", "html"})
-def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The read-only copy readers open (warehouse/published.duckdb), switched atomically after
     a complete dbt build, with the marts as Parquet and the HTML report."""
     from ..publish import publish
 
-    result = publish(settings.warehouse_dir())
+    result = publish(warehouse.warehouse_dir)
     context.log.info(f"published {result.publish_id} to {result.path} ({result.seconds:.1f} s)")
     # the GX Data Docs, rendered once per publish (a failing check renders them at once)
-    from .documents import _validator
-
-    docs = _validator(str(settings.warehouse_dir()), str(settings.expectations_dir())).build_docs()
+    docs = warehouse.validator().build_docs()
     return dg.MaterializeResult(
         metadata={
             "publish_id": result.publish_id,

@@ -42,27 +42,46 @@ warnings.filterwarnings(
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The folders a refresh reads and writes. ``staging`` (default: ``<warehouse>/staging``)
-    is where extraction steps leave their Parquet files for the writer: on several machines,
-    a folder they share."""
+    """The folders a run reads and writes, configured when the run starts: ``warehouse
+    refresh`` passes its --sources and --warehouse in the run config; a run the UI, a sensor
+    or the schedule starts takes the defaults ($WAREHOUSE_SOURCES or sources/, $WAREHOUSE_DIR
+    or warehouse/), read when the run starts, not when the code is loaded. ``staging``
+    (default: ``<warehouse>/staging``) is where extraction steps leave their Parquet files for
+    the writer: on several machines, a folder they share."""
 
-    sources: str = str(settings.sources_dir())
-    warehouse: str = str(settings.warehouse_dir())
-    expectations: str = str(settings.expectations_dir())
+    sources: str = ""
+    warehouse: str = ""
+    expectations: str = ""
     staging: str = ""
 
     @property
+    def sources_dir(self) -> Path:
+        return Path(self.sources) if self.sources else settings.sources_dir()
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return Path(self.warehouse) if self.warehouse else settings.warehouse_dir()
+
+    @property
+    def expectations_dir(self) -> Path:
+        return Path(self.expectations) if self.expectations else settings.expectations_dir()
+
+    @property
     def db(self) -> Path:
-        return settings.database_path(Path(self.warehouse))
+        return settings.database_path(self.warehouse_dir)
 
     def staging_dir(self, run_id: str) -> Path:
-        return Path(self.staging or Path(self.warehouse) / "staging") / run_id
+        return Path(self.staging or self.warehouse_dir / "staging") / run_id
 
     def document(self, file: str) -> Path:
-        path = Path(self.sources) / file
+        path = self.sources_dir / file
         if not path.exists():
-            raise dg.Failure(f"{file}: not in the sources folder {self.sources}")
+            raise dg.Failure(f"{file}: not in the sources folder {self.sources_dir}")
         return path
+
+    def validator(self):
+        """The GX validator of this warehouse (one per process)."""
+        return _validator(str(self.warehouse_dir), str(self.expectations_dir))
 
 
 staged_document = dg.AssetSpec(
@@ -102,7 +121,7 @@ def plan_documents(context: dg.OpExecutionContext, config: PlanConfig, warehouse
     """The documents to extract: those named (else every one in sources/) whose bytes differ
     from their published load's, in ``chunks`` groups. Nothing to do: no step after this runs."""
     _remove_stale_staging(context.instance, warehouse.staging_dir(context.run_id).parent)
-    names = config.files or [f.name for f in settings.source_files(Path(warehouse.sources))]
+    names = config.files or [f.name for f in settings.source_files(warehouse.sources_dir)]
     paths = [warehouse.document(name) for name in names]
     known = set(context.instance.get_dynamic_partitions(documents.name))
     if new := [p.name for p in paths if p.name not in known]:
@@ -214,8 +233,8 @@ def validate_documents(
     outcomes = run_checks(
         warehouse.db,
         staged,
-        _validator(warehouse.warehouse, warehouse.expectations),
-        Path(warehouse.expectations),
+        warehouse.validator(),
+        warehouse.expectations_dir,
         set(config.accept_shrink),
         run_name=f"refresh-{context.run_id[:8]}",
     )
@@ -236,7 +255,7 @@ def validate_documents(
 @dg.op
 def publish_documents(context: dg.OpExecutionContext, passed: dict, warehouse: WarehouseResource) -> list:
     """Publish every load that passed its checks (each document in its own transaction)."""
-    replaced = loadmod.publish_loads(warehouse.db, list(passed), loadmod.read_catalogue(Path(warehouse.sources)))
+    replaced = loadmod.publish_loads(warehouse.db, list(passed), loadmod.read_catalogue(warehouse.sources_dir))
     for load_id, old in replaced.items():
         context.log_event(
             dg.AssetMaterialization(
@@ -293,9 +312,9 @@ def _make_check(check_name: str, description: str, blocking: bool):
             findings = loadmod.shrinkage(warehouse.db, load_id)
             return dg.AssetCheckResult(passed=not findings, description="; ".join(findings) or "nothing missing")
         suite = gx[check_name]
-        kind = read_suite(Path(warehouse.expectations), suite)["meta"]["frame"]
-        frame = check_frames(warehouse.db, [load_id], Path(warehouse.expectations))[kind]
-        outcome = _validator(warehouse.warehouse, warehouse.expectations).validate(suite, frame, run_name=load_id)
+        kind = read_suite(warehouse.expectations_dir, suite)["meta"]["frame"]
+        frame = check_frames(warehouse.db, [load_id], warehouse.expectations_dir)[kind]
+        outcome = warehouse.validator().validate(suite, frame, run_name=load_id)
         return dg.AssetCheckResult(
             passed=outcome.success,
             description=f"{file} (load {load_id}): {outcome.summary()}"[:2000],
