@@ -365,13 +365,16 @@ def test_words_of_a_line(text, start, words):
     assert _words(text, start) == words
 
 
-def test_commonest_is_most_common_of_one():
-    """tally.commonest stands in for Counter.most_common(1)[0][0] (compiled, not heapq): the
-    most counted value, of equals the first counted, None for nothing counted."""
+def test_tally_and_commonest_count_as_counter_does():
+    """tally.tally and tally.commonest stand in for Counter(...) and most_common(1)[0][0]
+    (compiled, where Counter's methods are interpreted): counts in first-seen order, the most
+    counted value and of equals the first counted, None for nothing counted."""
     from collections import Counter
 
-    from orchestration.extract.tally import commonest
+    from orchestration.extract.tally import commonest, tally
 
-    assert commonest(Counter([5, 6, 6, 5, 7])) == 5 == Counter([5, 6, 6, 5, 7]).most_common(1)[0][0]
-    assert commonest(Counter([3, 4, 4])) == 4
-    assert commonest(Counter()) is None
+    values = [5, 6, 6, 5, 7]
+    assert tally(values) == {5: 2, 6: 2, 7: 1} == Counter(values) and list(tally(values)) == [5, 6, 7]
+    assert commonest(tally(values)) == 5 == Counter(values).most_common(1)[0][0]
+    assert commonest(tally([3, 4, 4])) == 4
+    assert commonest(tally([])) is None

@@ -31,7 +31,6 @@ can say which numbers belong to the table.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -147,7 +146,7 @@ class BodyReader:
         self.rows: list[RawRow] = []
         self.pending: list[tuple[str, int]] = []
         self.section: str | None = None
-        self.widths: Counter[int] = Counter()  # rows by number of figures (0 not counted)
+        self.widths: dict[int, int] = {}  # rows by number of figures (0 not counted)
         self.skipped: dict[int, str] = {}
         self.ended_by, self.end_line = "end_of_file", stop
         self.trailing: list[tuple[str, int]] = []  # label lines left when the table ended
@@ -446,7 +445,7 @@ class BodyReader:
     def _append(self, row: RawRow) -> None:
         self.rows.append(row)
         if row.ncells:
-            self.widths[row.ncells] += 1
+            self.widths[row.ncells] = self.widths.get(row.ncells, 0) + 1
 
     def _usual_width(self) -> int | None:
         """The number of figures most rows so far have."""

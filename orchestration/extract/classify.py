@@ -11,10 +11,9 @@ the codes of the dbt seed ``maal`` (dbt_project/seeds/maal.csv), which says what
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 
-from .tally import commonest
+from .tally import commonest, tally
 
 #: the measures measure_of can name: the codes of the seed maal (a test keeps them the same)
 MEASURES = (
@@ -69,4 +68,4 @@ def speciale_of(text: str | None) -> str | None:
 def row_level_of(cells: Iterable[tuple[str | None, bool]]) -> str | None:
     """Whether a table's rows are kommuner or regioner: the commoner level of its cells
     (``(geo_level, is_total)`` each) outside total rows; None for a table of neither."""
-    return commonest(Counter(level for level, total in cells if not total and level in ("kommune", "region")))
+    return commonest(tally(level for level, total in cells if not total and level in ("kommune", "region")))

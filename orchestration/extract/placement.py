@@ -20,14 +20,13 @@ figures the PDF printed one per line, column by column.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from itertools import combinations, product
 
 from .lines import RawCell, _spaced_group, join_spaced
 from .numbers import half_unit
-from .tally import commonest
+from .tally import commonest, tally
 
 
 # -- 1. spaces --------------------------------------------------------------------------------------
@@ -43,18 +42,18 @@ def _gaps(text: str, label_end: int, cells: list[RawCell]) -> tuple[int | None, 
 def usual_spacing(rows: list[tuple[str, int, list[RawCell]]]) -> tuple[int, int, int]:
     """The spaces the table's full rows use: before the first cell, between cells, after the
     last (the most common of each; 1, 1 and 1 where no full row tells)."""
-    leads: Counter[int] = Counter()
-    inners: Counter[int] = Counter()
-    trails: Counter[int] = Counter()
+    leads: list[int] = []
+    inners: list[int] = []
+    trails: list[int] = []
     for text, label_end, cells in rows:
         lead, inner, trailing = _gaps(text, label_end, cells)
         if lead is not None:
-            leads[lead] += 1
-        inners.update(inner)
-        trails[trailing] += 1
+            leads.append(lead)
+        inners.extend(inner)
+        trails.append(trailing)
 
-    def mode(c: Counter[int], default: int) -> int:
-        m = commonest(c)
+    def mode(values: list[int], default: int) -> int:
+        m = commonest(tally(values))
         return default if m is None else m
 
     return mode(leads, 1), mode(inners, 1), mode(trails, 1)

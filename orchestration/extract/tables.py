@@ -6,7 +6,6 @@ table has all its rows (``_check_geography``), then emit one Cell per row and co
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -28,7 +27,7 @@ from .lines import RawCell, dehyphenate_join, is_year_run_header
 from .model import Cell, Problem, ProblemKind, Table
 from .numbers import is_year
 from .settings import DEFAULT, ExtractionSettings
-from .tally import commonest
+from .tally import commonest, tally
 
 ITEM_NUMBER_RE = re.compile(r"^(\d+\.\d+)\s+(\S.*)$")
 #: columns of budgets and accounts hold money: without a stated unit, kroner
@@ -52,12 +51,12 @@ _SCALED_UNITS = (
 )
 
 
-def _row_counts(rows: list[RawRow]) -> Counter[int]:
+def _row_counts(rows: list[RawRow]) -> dict[int, int]:
     """How many full rows have each number of cells (the header's column count must match).
     A labelled row one figure wider than most, whose first figure is a year, has the year in
     its label ("... udviklingsindsatser 2026 0 0")."""
     labelled = [r for r in rows if r.label_parts and len(r.cell_lines) == 1]
-    usual = commonest(Counter(r.ncells for r in labelled))
+    usual = commonest(tally(r.ncells for r in labelled))
     counts = []
     for r in labelled:
         first = r.cell_lines[0][0] if r.cell_lines[0] else None
@@ -69,7 +68,7 @@ def _row_counts(rows: list[RawRow]) -> Counter[int]:
         for r in rows
         if r.cells_only
     ]
-    return Counter(counts)
+    return tally(counts)
 
 
 def _year_like(c: RawCell) -> bool:
@@ -78,22 +77,22 @@ def _year_like(c: RawCell) -> bool:
 
 
 def _choose_ncols(
-    header_text: str, rows: list[RawRow], settings: ExtractionSettings, counts: Counter[int] | None = None
+    header_text: str, rows: list[RawRow], settings: ExtractionSettings, counts: dict[int, int] | None = None
 ) -> int | None:
     if counts is None:
         counts = _row_counts(rows)
-    total = counts.total()
+    total = sum(counts.values())
     if not total:
         return None
     # the widest column count the header allows that full rows confirm
     fits = [
         h
         for h in header_candidates(header_text)
-        if counts[h] >= max(1, settings.min_rows_confirming_columns * total)
+        if counts.get(h, 0) >= max(1, settings.min_rows_confirming_columns * total)
         and sum(v for c, v in counts.items() if c > h) <= settings.max_rows_wider_than_columns * total
     ]
     natural = year_columns(header_text)
-    if natural and counts[natural]:
+    if natural and counts.get(natural):
         # a header ending in its years: rows as wide as the years confirm it, and a row with
         # one more figure has a year in its label ("... til og med budget 2025 152,2 ...")
         return natural
@@ -191,7 +190,7 @@ class TableBuilder:
         self,
         lines: list[tuple[str, int]],
         rows: list[RawRow],
-        counts: Counter[int],
+        counts: dict[int, int],
         first: RawRow,
         max_k: int,
         max_j: int,
@@ -541,12 +540,13 @@ class TableBuilder:
     def _pieces_of_certain_rows(rows: list[RawRow], ncols: int) -> list[int] | None:
         """In a table printed with spaced thousands: the pieces per column of the rows that
         can be read one way only ("1 088 767 1 240 195 ..."), when they agree."""
-        seen: Counter[tuple[int, ...]] = Counter()
+        seen: dict[tuple[int, ...], int] = {}
         for r in rows:
             if r.ncells > ncols and len(r.cell_lines) == 1:
                 readings = placement.spaced_readings(r.text, r.cell_lines[0], ncols, limit=2)
                 if len(readings) == 1:
-                    seen[tuple(readings[0])] += 1
+                    key = tuple(readings[0])
+                    seen[key] = seen.get(key, 0) + 1
         return list(next(iter(seen))) if len(seen) == 1 else None
 
     def _unplaced(self, r: RawRow, ncols: int) -> None:
@@ -630,7 +630,7 @@ class TableBuilder:
         commas = [c for c in cells if c is not None and c.read_as == "decimal_comma"]
         if len(commas) < 1:
             return cells
-        if commonest(Counter(c.decimals for c in commas)) != 3:
+        if commonest(tally(c.decimals for c in commas)) != 3:
             return cells
         out = []
         for c in cells:
@@ -673,7 +673,7 @@ class TableBuilder:
             prepared.append((r, label, row_number, section, is_total, g, how))
         parent = None
         if levels:
-            level = commonest(Counter(levels))
+            level = commonest(tally(levels))
             parent = geomod.BY_CODE["1081"] if level == "kommune" else (geomod.DANMARK if level == "region" else None)
         table_unit_ = t.unit or "antal"
         for row_index, (r, label, row_number, section, is_total, g, how) in enumerate(prepared):
