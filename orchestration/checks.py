@@ -226,6 +226,38 @@ def _verdict(f: dict, certain: bool) -> str:
     return "misread" if certain else "unexplained"
 
 
+def _best_reading(cell: _Column, tot: dict, readings: dict[str, list]) -> tuple | None:
+    """The first interpretation of a printed total whose parts (those of them printed in this
+    column, in the total's unit) add up to it within the rounding of the printed numbers; else
+    the closest. (excess over the tolerance, name, parts, sum, tolerance), or None when no
+    interpretation has two parts."""
+    tried = []
+    for name, parts in readings.items():
+        parts = [r for r in parts if r in cell.at and cell.units[cell.at[r]] == tot["unit"]]
+        tried.append((name, parts))
+        if name == "the rows since the previous total":
+            tried.append(
+                ("the rows since the previous total, unlabelled subtotals left out", _without_subtotals(parts, cell))
+            )
+    best = None
+    total = float(tot["value"])
+    for name, parts in tried:
+        if len(parts) < 2:
+            continue
+        s = cell.sum(parts)
+        # a whole number in a column that prints decimals ("2" among "3,4" and "7,5") is
+        # exact to the column's decimals, not rounded to a whole
+        decimals = [int(d or 0) for d in [tot["decimals"], *cell.decimals_of(parts)]]
+        places = max(decimals)
+        tol = sum(_tolerance(d or places) for d in decimals)
+        candidate = (abs(s - total) - tol, name, parts, s, tol)
+        if candidate[0] <= 0:
+            return candidate
+        if best is None or abs(s - total) < abs(best[3] - total):
+            best = candidate
+    return best
+
+
 def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
     """Every printed total of every table (rows labelled Total, I alt, Sum, Hovedtotal,
     Samlet ..., and Danmark under the regions), column by column, beside the sum of its parts.
@@ -264,34 +296,7 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
                 if at not in cell.at:
                     continue
                 tot = cell.cells[cell.at[at]]
-                best = None
-                tried = []
-                for name, parts in readings[at].items():
-                    parts = [r for r in parts if r in cell.at and cell.units[cell.at[r]] == tot["unit"]]
-                    tried.append((name, parts))
-                    if name == "the rows since the previous total":
-                        tried.append(
-                            (
-                                "the rows since the previous total, unlabelled subtotals left out",
-                                _without_subtotals(parts, cell),
-                            )
-                        )
-                for name, parts in tried:
-                    if len(parts) < 2:
-                        continue
-                    total = float(tot["value"])
-                    s = cell.sum(parts)
-                    # a whole number in a column that prints decimals ("2" among "3,4" and
-                    # "7,5") is exact to the column's decimals, not rounded to a whole
-                    decimals = [int(d or 0) for d in [tot["decimals"], *cell.decimals_of(parts)]]
-                    places = max(decimals)
-                    tol = sum(_tolerance(d or places) for d in decimals)
-                    candidate = (abs(s - total) - tol, name, parts, s, tol)
-                    if candidate[0] <= 0:
-                        best = candidate
-                        break
-                    if best is None or abs(s - total) < abs(best[3] - total):
-                        best = candidate
+                best = _best_reading(cell, tot, readings[at])
                 if best is None:
                     continue
                 excess, name, parts, s, tol = best

@@ -247,9 +247,44 @@ def _figures(text: str) -> list[tuple[Decimal, str, str | None, int]]:
     return out
 
 
-def claims(clause: str, context: dict) -> list[Claim]:
-    """The claims of one clause; ``context`` holds what the sentence said before it (year,
-    period, places) and is updated."""
+def _count_claim(
+    clause: str,
+    count: re.Match[str],
+    figures: list[tuple[Decimal, str, str | None, int]],
+    up: bool,
+    down: bool,
+    context: dict,
+) -> Claim:
+    """A claim about how many kommuner changed ("i 7 kommuner steg udgiften med mellem 3% og
+    9%"), with the range of the change where the clause gives one."""
+    n = count.group(1).casefold()
+    within = [f[0] for f in figures if f[2] == "%"]
+    between = (min(within), max(within)) if "mellem" in clause and len(within) == 2 else None
+    period_from, period_to = context.get("period") or (None, None)
+    return Claim(
+        "count",
+        place_name="kommuner",
+        stated=Decimal(_COUNT_WORDS.get(n, n)),
+        stated_raw=count.group(0),
+        between=between,
+        direction="up" if up and not down else "down" if down and not up else None,
+        period_from=period_from,
+        period_to=period_to,
+    )
+
+
+def _rank(clause: str, high: bool, low: bool) -> str | None:
+    """The rank a clause gives a place: highest, lowest, or second of either ("den næstlaveste
+    vækst med 24%", "det næsthøjeste antal")."""
+    second = _NEXT_RANK_RE.search(clause)
+    if second:
+        return "second_highest" if second.group().endswith(("højeste", "største")) else "second_lowest"
+    return "highest" if high else "lowest" if low else None
+
+
+def _note_period_and_year(clause: str, context: dict) -> None:
+    """The period ("i perioden 2019-2023", "siden 2019") or year ("i 2023") a clause names,
+    kept in ``context`` for the clauses after it."""
     period = _period(clause)
     since = _SINCE_RE.search(clause)
     year_m = _YEAR_RE.search(clause)
@@ -259,6 +294,12 @@ def claims(clause: str, context: dict) -> list[Claim]:
         context["period"] = (int(since.group(1)), None)
     if year_m and not period:
         context["year"] = int(year_m.group(1))
+
+
+def claims(clause: str, context: dict) -> list[Claim]:
+    """The claims of one clause; ``context`` holds what the sentence said before it (year,
+    period, places) and is updated."""
+    _note_period_and_year(clause, context)
     all_years = bool(_ALL_YEARS_RE.search(clause))
     places = _places(clause)
     figures = [f for f in _figures(clause) if f[2] in ("%", "kr.") or f[2] is None]
@@ -269,22 +310,7 @@ def claims(clause: str, context: dict) -> list[Claim]:
     out: list[Claim] = []
     count = _COUNT_RE.search(clause) or _COUNT_IN_BRACKETS_RE.search(clause)
     if count and (up or down) and not places:
-        n = count.group(1).casefold()
-        within = [f[0] for f in figures if f[2] == "%"]
-        between = (min(within), max(within)) if "mellem" in clause and len(within) == 2 else None
-        out.append(
-            Claim(
-                "count",
-                place_name="kommuner",
-                stated=Decimal(_COUNT_WORDS.get(n, n)),
-                stated_raw=count.group(0),
-                between=between,
-                direction="up" if up and not down else "down" if down and not up else None,
-                period_from=(context.get("period") or (None, None))[0],
-                period_to=(context.get("period") or (None, None))[1],
-            )
-        )
-        return out
+        return [_count_claim(clause, count, figures, up, down, context)]
     if not places:
         return out
     changes = [f for f in figures if f[2] == "%"]
@@ -300,10 +326,7 @@ def claims(clause: str, context: dict) -> list[Claim]:
         return out  # several places and not "hhv.": which figure is whose is not said
     p_from, p_to = context.get("period") or (None, None)
     for (code, name), figure in pairs:
-        rank = "highest" if high else "lowest" if low else None
-        second = _NEXT_RANK_RE.search(clause)
-        if second:  # "den næstlaveste vækst med 24%", "det næsthøjeste antal"
-            rank = "second_highest" if second.group().endswith(("højeste", "største")) else "second_lowest"
+        rank = _rank(clause, high, low)
         if (up or down) and (figure is None or figure[2] == "%"):
             if figure is None and p_from is None and rank is None:
                 continue  # "takststigninger", "et fald": a change without a figure, period or rank
