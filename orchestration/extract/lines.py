@@ -68,6 +68,10 @@ CELL_END = set("0123456789%*)-\u2013\u2212\u2014")
 _DASHES = set("-\u2013\u2212\u2014")
 _UNIT_TAILS = (" kr.", " kr", "kr.", " uger", " uge", "mio.kr", "mia.kr")
 _MONEY_UNITS = ("kr.", "mio. kr.", "mia. kr.")
+#: words a cell may hold instead of a figure: "0,56 0,89 1,45 Ej angivet Ej angivet"
+TEXT_CELLS = ("Ej angivet", "Ikke angivet")
+#: how a row of cells can end in a word that is not a figure: a unit, or a text cell
+_LAST_WORDS_OF_A_ROW = _UNIT_TAILS + TEXT_CELLS
 
 
 @dataclass(slots=True, init=False)
@@ -168,10 +172,11 @@ def _core(t: str, start: int, line: int) -> RawCell | None:
     return None
 
 
-def ends_like_cell(text: str) -> bool:
-    """Whether a line's last word can be a cell; a line that cannot has no cells. A word
-    ending in a hyphen is a cell only as a lone "-" (not "Frederiks-"), and one ending in ")"
-    only as "(1)"-style (not "(se tabel 5)")."""
+def could_end_in_figures(text: str) -> bool:
+    """A cheap test, on a line's last word: whether read_cells can find cells in the line at
+    all. A word ending in a hyphen is a cell only as a lone "-" (not "Frederiks-"), one ending
+    in ")" only as "(1)"-style (not "(se tabel 5)"); a unit ("kr.", "uger") or a text cell
+    ("Ej angivet") may end a row."""
     tail = text.rstrip()
     if not tail:
         return False
@@ -182,12 +187,7 @@ def ends_like_cell(text: str) -> bool:
         if last == ")":
             return tail.rsplit(None, 1)[-1].startswith("(")
         return True
-    return tail.endswith(_UNIT_TAILS)
-
-
-def could_end_in_figures(text: str) -> bool:
-    """A cheap test: whether read_cells can find cells in the line at all."""
-    return ends_like_cell(text) or text.rstrip().endswith(TEXT_CELLS)
+    return tail.endswith(_LAST_WORDS_OF_A_ROW)
 
 
 def _unit_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> tuple[RawCell, int] | None:
@@ -252,10 +252,6 @@ def _range_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> R
         read_as="range",
         decimals=max(low.decimals, high.decimals),
     )
-
-
-#: words a cell may hold instead of a figure: "0,56 0,89 1,45 Ej angivet Ej angivet"
-TEXT_CELLS = ("Ej angivet", "Ikke angivet")
 
 
 def _text_cells(text: str, words: list[tuple[str, int]], line: int) -> tuple[list[RawCell], int]:

@@ -105,9 +105,12 @@ EVIDENCE_SHARE = Decimal("0.005")
 def _tolerance(cells: list[RawCell | None]) -> Decimal:
     """How far a printed sum may be from its printed parts: half a unit of the last printed
     digit of each, but never more than EVIDENCE_SHARE of the largest figure."""
-    present = [c for c in cells if c is not None]
-    rounding = sum((half_unit(c.decimals) for c in present), Decimal(0))
-    largest = max((abs(c.value) for c in present if c.value is not None), default=Decimal(0))
+    rounding = largest = Decimal(0)
+    for c in cells:  # one compiled loop (asked for every column of every candidate total)
+        if c is not None:
+            rounding += half_unit(c.decimals)
+            if c.value is not None and abs(c.value) > largest:
+                largest = abs(c.value)
     return min(rounding, largest * EVIDENCE_SHARE) if largest else rounding
 
 
