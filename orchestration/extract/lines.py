@@ -13,6 +13,7 @@ from .numbers import (
     SCALE_WORDS,
     THOUSANDS_GROUP_RE,
     UNIT_WORDS,
+    Number,
     is_year,
     parse_number,
     parse_range,
@@ -218,16 +219,7 @@ def _unit_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> tu
         and low.value <= cell.value
     ):
         start = words[j - 2][1]
-        cell = RawCell(
-            text[start:end],
-            start,
-            end,
-            line,
-            low=low.value,
-            high=cell.value,
-            read_as="range",
-            decimals=max(low.decimals, cell.decimals),
-        )
+        cell = _spanned_range(text, start, end, line, low, cell.value, cell.decimals)
         used += 2
     cell.end, cell.unit = end, unit
     cell.raw = text[start:end]
@@ -242,15 +234,23 @@ def _range_cell(text: str, words: list[tuple[str, int]], k: int, line: int) -> R
     if low is None or high is None:
         return None
     start, end = words[k - 2][1], words[k][1] + len(words[k][0])
+    return _spanned_range(text, start, end, line, low, high.value, high.decimals)
+
+
+def _spanned_range(
+    text: str, start: int, end: int, line: int, low: Number, high: Decimal, high_decimals: int
+) -> RawCell:
+    """A range printed over several words, text[start:end] ("3,0 – 5,0", "92,4 – 117,4"),
+    rounded as its less rounded end."""
     return RawCell(
         text[start:end],
         start,
         end,
         line,
         low=low.value,
-        high=high.value,
+        high=high,
         read_as="range",
-        decimals=max(low.decimals, high.decimals),
+        decimals=max(low.decimals, high_decimals),
     )
 
 
