@@ -93,16 +93,15 @@ def _facets(fig, rows: int = 2):
     return fig
 
 
-def _charts(per_patient, regions, spending, udvikling, budget, afstemning):
-    """The report's charts, in the page's order: (section id, heading, figure)."""
-    kommuner = sorted(per_patient["kommune"].unique())
-    colours = {k: PALETTE[n % len(PALETTE)] for n, k in enumerate(kommuner)}
-    kommune = _facets(
+def _per_patient_lines(frame, colour_by: str, colours: dict, legend: str):
+    """Udgift pr. patient by year, one line per kommune or region (``colour_by``), a facet per
+    speciale."""
+    return _facets(
         px.line(
-            per_patient,
+            frame,
             x="year",
             y="udgift_pr_patient_kr",
-            color="kommune",
+            color=colour_by,
             color_discrete_map=colours,
             facet_col="speciale",
             facet_col_wrap=2,
@@ -110,31 +109,23 @@ def _charts(per_patient, regions, spending, udvikling, budget, afstemning):
             facet_row_spacing=0.12,
             markers=True,
             height=780,
-            labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", "kommune": "Kommune"},
+            labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", colour_by: legend},
         )
     )
+
+
+def _charts(per_patient, regions, spending, udvikling, budget, afstemning):
+    """The report's charts, in the page's order: (section id, heading, figure)."""
+    kommuner = sorted(per_patient["kommune"].unique())
+    colours = {k: PALETTE[n % len(PALETTE)] for n, k in enumerate(kommuner)}
+    kommune = _per_patient_lines(per_patient, "kommune", colours, "Kommune")
     others = [g for g in regions["geografi"].unique() if g != NORDJYLLAND]
     region_colours = {
         NORDJYLLAND: "#111111",
         "Danmark": "#888888",
         **{g: PALETTE[12 + n] for n, g in enumerate(g for g in others if g != "Danmark")},
     }
-    region = _facets(
-        px.line(
-            regions,
-            x="year",
-            y="udgift_pr_patient_kr",
-            color="geografi",
-            color_discrete_map=region_colours,
-            facet_col="speciale",
-            facet_col_wrap=2,
-            facet_col_spacing=0.08,
-            facet_row_spacing=0.12,
-            markers=True,
-            height=780,
-            labels={"year": "År", "udgift_pr_patient_kr": "kr. pr. patient", "geografi": ""},
-        )
-    )
+    region = _per_patient_lines(regions, "geografi", region_colours, "")
     region.for_each_trace(
         lambda t: (
             t.update(line={"width": 4})

@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import random
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import KKR, ROOT, SOURCES, clean_env
+from conftest import KKR, SOURCES, warehouse_cli
 
 from orchestration import load as L
 from orchestration import settings
@@ -86,14 +85,7 @@ def test_a_catalogue_saved_by_a_spreadsheet_program_is_read(tmp_path):
 
 def _extract_cli(path: Path, timeout: int) -> tuple[subprocess.CompletedProcess, float]:
     start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "extract", str(path), "--format", "csv", "-o", os.devnull],
-        cwd=ROOT,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    proc = warehouse_cli("extract", str(path), "--format", "csv", "-o", os.devnull, timeout=timeout)
     return proc, time.monotonic() - start
 
 
@@ -212,27 +204,13 @@ def test_a_full_disk_stops_the_refresh_with_one_line_and_more_space_lets_it_fini
         pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip()}")
     try:
         warehouse = disk / "warehouse"
-        full = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
-            cwd=ROOT,
-            env=clean_env(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        full = warehouse_cli("refresh", "--warehouse", str(warehouse), timeout=600)
         assert full.returncode == 4, full.stdout[-2000:] + full.stderr[-2000:]
         assert full.stderr.count("\n") == 1 and f"error: the disk holding {warehouse} is full" in full.stderr
         assert "Traceback" not in full.stdout + full.stderr
         assert not list(warehouse.rglob("*.tmp"))
         subprocess.run(["mount", "-o", "remount,size=300m", str(disk)], check=True)
-        again = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "refresh", "--warehouse", str(warehouse)],
-            cwd=ROOT,
-            env=clean_env(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        again = warehouse_cli("refresh", "--warehouse", str(warehouse), timeout=600)
         assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
         assert "marts: built" in again.stdout and (warehouse / "published.duckdb").exists()
     finally:
