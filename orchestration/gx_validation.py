@@ -20,6 +20,7 @@ import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 from .checks import read_suite  # noqa: E402
+from .validate import OFFLINE_INDEX  # noqa: E402
 
 #: columns that name the document, table and row of a failing check row
 INDEX_COLUMNS = {
@@ -94,6 +95,7 @@ class Validator:
 
     def __init__(self, warehouse_dir: Path, expectations_dir: Path):
         self.expectations_dir = Path(expectations_dir)
+        self.warehouse_dir = Path(warehouse_dir)
         Path(warehouse_dir).mkdir(parents=True, exist_ok=True)
         self.context = gx.get_context(mode="file", project_root_dir=str(warehouse_dir))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -230,9 +232,6 @@ class Validator:
         detail = {k: v for k, v in row.items() if k not in INDEX_COLUMNS.get(frame_kind, [])}
         extra = f" [{', '.join(f'{k}={v}' for k, v in detail.items())}]" if detail else ""
         return f"    - {_where(row)}{extra}"
-
-
-OFFLINE_INDEX = "offline.html"
 
 
 def write_offline_index(site: Path, validations: Path) -> Path:

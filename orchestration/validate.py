@@ -9,7 +9,10 @@ others go on to be published: a bad document quarantines only itself.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -155,3 +158,81 @@ def _shrink_checks(db: Path, loads: dict[str, str], accept_shrink: set[str]) -> 
     finally:
         con.close()
     return out
+
+
+# -- where the checks run ---------------------------------------------------------------------
+#
+# Importing GX takes about 2 s, on one core. A refresh that knows it has documents to check
+# starts a process for the checks at once (``start_checker``); it imports GX while this
+# process starts Dagster and the extraction runs, and ``run_checks_for`` hands it the loads.
+# Without one (a run the UI or a sensor started, a step of the multiprocess executor) the
+# checks run in the calling process, with its own validator.
+
+
+@lru_cache(maxsize=4)
+def validator(warehouse: str, expectations: str):
+    """The GX validator of a warehouse, one per process (GX is imported here, when first needed)."""
+    from .gx_validation import Validator
+
+    return Validator(Path(warehouse), Path(expectations))
+
+
+_checkers: dict[tuple[str, str], ProcessPoolExecutor] = {}
+
+
+def start_checker(warehouse: Path, expectations: Path) -> None:
+    """Start a process that imports GX and opens the warehouse's validator now, for the next
+    ``run_checks_for`` in this process on these folders."""
+    key = (str(Path(warehouse).resolve()), str(Path(expectations).resolve()))
+    if key in _checkers:
+        return
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=validator, initargs=key)
+    pool.submit(int)  # the process starts now, not at the first real task
+    _checkers[key] = pool
+
+
+def stop_checkers() -> None:
+    """End the checker processes started and not used (a refresh that ended early)."""
+    while _checkers:
+        _checkers.popitem()[1].shutdown(cancel_futures=True)
+
+
+#: where GX renders the Data Docs of a warehouse (its file context lives in <warehouse>/gx), and
+#: the index of them that reads offline (gx_validation.write_offline_index)
+DATA_DOCS_SITE = Path("gx", "uncommitted", "data_docs", "local_site")
+OFFLINE_INDEX = "offline.html"
+
+
+def data_docs_index(warehouse: Path) -> Path | None:
+    """The offline index of the warehouse's Data Docs, once rendered (found without GX)."""
+    index = Path(warehouse) / DATA_DOCS_SITE / OFFLINE_INDEX
+    return index if index.exists() else None
+
+
+def _run_checks_here(db: str, loads: dict, warehouse: str, expectations: str, accept_shrink: set, run_name: str):
+    """The checks, then the Data Docs rendered with their validations (GX is imported already)."""
+    checker = validator(warehouse, expectations)
+    outcomes = run_checks(Path(db), loads, checker, Path(expectations), accept_shrink, run_name)
+    checker.build_docs()
+    return outcomes
+
+
+def run_checks_for(
+    db: Path,
+    loads: dict[str, str],
+    warehouse: Path,
+    expectations: Path,
+    accept_shrink: set[str] = frozenset(),
+    run_name: str = "refresh",
+) -> list[CheckOutcome]:
+    """``run_checks`` with the warehouse's validator, and the Data Docs rendered: in the checker
+    process started for these folders, if there is one (it ends after this), else here."""
+    key = (str(Path(warehouse).resolve()), str(Path(expectations).resolve()))
+    args = (str(db), loads, *key, set(accept_shrink), run_name)
+    pool = _checkers.pop(key, None)
+    if pool is None:
+        return _run_checks_here(*args)
+    with pool:
+        return pool.submit(_run_checks_here, *args).result()

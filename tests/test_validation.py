@@ -10,6 +10,7 @@ from conftest import BUDGET, KKR, REGIONER_DR, ROOT, SOURCES, TOTAL_2019_SLIP, c
 
 from orchestration import checks as C
 from orchestration import load as L
+from orchestration.validate import data_docs_index
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +231,7 @@ def test_gx_suites_pass_on_the_real_document_except_the_udvikling_warning(kkr_ce
     assert "Tabel" not in page.name and "Unsuccessful Expectations" in page.read_text(encoding="utf-8")
     # the offline index lists it, failed, with a link to that page, and needs no script
     index = page.parents[4] / "offline.html"
+    assert index == data_docs_index(validator.warehouse_dir)  # found without GX
     text = index.read_text(encoding="utf-8")
     assert "<script" not in text and "http" not in text.replace('href="index.html"', "")
     (row,) = [r for r in text.split("<tr") if page.relative_to(index.parent).as_posix() in r]

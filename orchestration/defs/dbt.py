@@ -92,11 +92,12 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     """The read-only copy readers open (warehouse/published.duckdb), switched atomically after
     a complete dbt build, with the marts as Parquet and the HTML report."""
     from ..publish import publish
+    from ..validate import data_docs_index
 
     result = publish(warehouse.warehouse_dir)
     context.log.info(f"published {result.publish_id} to {result.path} ({result.seconds:.1f} s)")
-    # the GX Data Docs, rendered once per publish (a failing check renders them at once)
-    docs = warehouse.validator().build_docs()
+    # the GX Data Docs: rendered by the checks, where the validations are made
+    docs = data_docs_index(warehouse.warehouse_dir)
     return dg.MaterializeResult(
         metadata={
             "publish_id": result.publish_id,
@@ -104,7 +105,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "mart_tables": len(result.tables),
             "parquet": dg.MetadataValue.path(str(result.parquet_dir)),
             "report": dg.MetadataValue.path(str(result.report) if result.report else ""),
-            "gx_data_docs": dg.MetadataValue.url(docs or ""),
+            "gx_data_docs": dg.MetadataValue.url(docs.as_uri() if docs else ""),
         }
     )
 

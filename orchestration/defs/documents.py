@@ -23,7 +23,6 @@ quarantines only itself).
 
 import shutil
 import warnings
-from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
@@ -81,7 +80,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def validator(self):
         """The GX validator of this warehouse (one per process)."""
-        return _validator(str(self.warehouse_dir), str(self.expectations_dir))
+        from ..validate import validator
+
+        return validator(str(self.warehouse_dir.resolve()), str(self.expectations_dir.resolve()))
 
 
 staged_document = dg.AssetSpec(
@@ -197,13 +198,6 @@ def stage_documents(context: dg.OpExecutionContext, chunks: list[list], warehous
     return {w.load_id: w.file for w in written if w.status == "staged"}
 
 
-@lru_cache(maxsize=4)
-def _validator(warehouse: str, expectations: str):
-    from ..gx_validation import Validator  # GX is slow to import: only when a check runs
-
-    return Validator(Path(warehouse), Path(expectations))
-
-
 def _check_evaluation(o) -> dg.AssetCheckEvaluation:
     metadata = dict(o.metadata)
     if "failures" in metadata:
@@ -228,12 +222,12 @@ def validate_documents(
 ) -> dict:
     """Every check on every staged load, each GX suite once over all of them; a load failing a
     blocking check is rejected. Returns the loads that passed (load id -> file)."""
-    from ..validate import run_checks
+    from ..validate import run_checks_for
 
-    outcomes = run_checks(
+    outcomes = run_checks_for(
         warehouse.db,
         staged,
-        warehouse.validator(),
+        warehouse.warehouse_dir,
         warehouse.expectations_dir,
         set(config.accept_shrink),
         run_name=f"refresh-{context.run_id[:8]}",
