@@ -12,6 +12,7 @@ load (``start_parse``).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -34,12 +35,23 @@ def _parse_command() -> list[str]:
     return [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--quiet"]
 
 
-def ensure_manifest() -> Path:
-    """Run `dbt parse` if the manifest is missing or older than the project's files."""
+def _manifest_is_current() -> bool:
     newest = max(p.stat().st_mtime for p in settings.dbt_project_files())
-    if MANIFEST.exists() and MANIFEST.stat().st_mtime >= newest:
+    return MANIFEST.exists() and MANIFEST.stat().st_mtime >= newest
+
+
+def ensure_manifest() -> Path:
+    """Run `dbt parse` if the manifest is missing or older than the project's files. One
+    process parses at a time (a lock file beside the manifest): processes that start together
+    (test workers, `dagster dev` beside a refresh) wait for it and read the finished file."""
+    if _manifest_is_current():
         return MANIFEST
-    proc = subprocess.run(_parse_command(), capture_output=True, text=True)
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    with open(MANIFEST.parent / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _manifest_is_current():  # another process parsed while this one waited
+            return MANIFEST
+        proc = subprocess.run(_parse_command(), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed in {DBT_DIR}:\n{proc.stdout}\n{proc.stderr}")
     return MANIFEST

@@ -21,6 +21,12 @@ def expectations_dir() -> Path:
     return Path(os.environ.get("WAREHOUSE_EXPECTATIONS", PROJECT_ROOT / "expectations"))
 
 
+def sensor_interval_s() -> int:
+    """How often the sensors look at sources/ and at what was published (seconds; read when the
+    definitions load): $WAREHOUSE_SENSOR_INTERVAL, else 30."""
+    return int(os.environ.get("WAREHOUSE_SENSOR_INTERVAL", "30"))
+
+
 def database_path(warehouse: Path | None = None) -> Path:
     return (warehouse or warehouse_dir()) / "warehouse.duckdb"
 

@@ -107,6 +107,7 @@ def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refresh
         "DAGSTER_HOME": str(warehouse / "dagster"),
         "WAREHOUSE_SOURCES": str(sources),
         "WAREHOUSE_DIR": str(warehouse),
+        "WAREHOUSE_SENSOR_INTERVAL": "5",  # the sensors look every 5 s instead of 30
     }
     log = open(warehouse / "dagster-dev.log", "w")
     proc = subprocess.Popen(

@@ -21,7 +21,7 @@ def _run_config(files: list[str]) -> dict:
 
 @dg.sensor(
     job=refresh_documents,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=settings.sensor_interval_s(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts one run of refresh_documents for the documents in sources/ that are new or changed.",
 )
@@ -72,7 +72,7 @@ def _latest_storage_id(instance: dg.DagsterInstance, asset: str) -> int:
 
 @dg.sensor(
     job_name="transform",
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=settings.sensor_interval_s(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Rebuilds the dbt marts and the published copy (job transform) after a document was published.",
 )
