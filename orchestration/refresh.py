@@ -51,15 +51,21 @@ class DocumentRun:
 
 def dagster_home(warehouse: Path) -> Path:
     """The Dagster instance's folder: $DAGSTER_HOME where set (`./dev ui` sets it), else
-    ``<warehouse>/dagster``, with its dagster.yaml: written when missing, and written again
-    when a refresh wrote it and it has changed since (a new setting, a folder moved)."""
+    ``<warehouse>/dagster``, with its dagster.yaml (``write_dagster_yaml``)."""
     home = Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home(Path(warehouse).resolve()))
+    write_dagster_yaml(home)
+    return home
+
+
+def write_dagster_yaml(home: Path) -> None:
+    """The instance's dagster.yaml: written when missing, and written again when a refresh
+    wrote it and it has changed since (a new setting, the folder moved or copied). A
+    dagster.yaml a user wrote is left alone."""
     home.mkdir(parents=True, exist_ok=True)
     yaml, wanted = home / "dagster.yaml", dagster_yaml(home.resolve())
     written = yaml.read_text(encoding="utf-8") if yaml.exists() else None
-    if written is None or (written.startswith(_YAML_MARK) and written != wanted):  # a user's own stays
+    if written is None or (written.startswith(_YAML_MARK) and written != wanted):
         yaml.write_text(wanted, encoding="utf-8")
-    return home
 
 
 #: how `warehouse refresh` starts a job: in this process, logging at INFO to the console

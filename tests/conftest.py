@@ -175,12 +175,37 @@ def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
     return warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse))
 
 
-def refreshed_copy(base: Path) -> tuple[Path, Path]:
-    """A copy of sources/ under base, refreshed with `warehouse refresh` into base/warehouse."""
+@pytest.fixture(scope="session")
+def refreshed_template(tmp_path_factory) -> Path:
+    """One copy of sources/ refreshed with `warehouse refresh` (into <it>/warehouse) for the
+    whole test run: the test files that need a refreshed warehouse to change copy it
+    (``refreshed_copy``). Made once, by the first worker to ask; the others wait for it."""
+    import fcntl
     import shutil
 
+    root = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by the xdist workers
+    base = root / "refreshed-template"
+    with open(root / "refreshed-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "done").exists():
+            shutil.rmtree(base, ignore_errors=True)
+            shutil.copytree(SOURCES, base / "sources")
+            proc = refresh_cli(base / "sources", base / "warehouse")
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            (base / "done").touch()
+    return base
+
+
+def refreshed_copy(base: Path, template: Path) -> tuple[Path, Path]:
+    """The refreshed template (sources and warehouse) copied under base, as a user copies a
+    warehouse folder: its Dagster instance settings are brought up to date for the new place
+    (what `warehouse refresh` and `./dev ui` do first)."""
+    import shutil
+
+    from orchestration.refresh import write_dagster_yaml
+
     sources, warehouse = base / "sources", base / "warehouse"
-    shutil.copytree(SOURCES, sources)
-    proc = refresh_cli(sources, warehouse)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    shutil.copytree(template / "sources", sources)
+    shutil.copytree(template / "warehouse", warehouse, symlinks=True)
+    write_dagster_yaml(warehouse / "dagster")
     return sources, warehouse

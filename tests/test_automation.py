@@ -85,9 +85,9 @@ def test_daily_schedule_is_off_by_default_and_covers_every_document():
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory):
+def refreshed(tmp_path_factory, refreshed_template):
     """A warehouse after `warehouse refresh` of all five documents."""
-    return refreshed_copy(tmp_path_factory.mktemp("automation"))
+    return refreshed_copy(tmp_path_factory.mktemp("automation"), refreshed_template)
 
 
 def test_under_dagster_dev_a_changed_source_file_is_published_and_served(refreshed):

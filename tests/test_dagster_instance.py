@@ -1,10 +1,12 @@
 """The Dagster instance a refresh writes to: its dagster.yaml, and the event log that keeps its
 SQLite connections open (orchestration.event_log), read back by Dagster's own storage."""
 
+import shutil
+
 import dagster as dg
 
 from orchestration import event_log
-from orchestration.refresh import dagster_home, dagster_yaml
+from orchestration.refresh import dagster_home, dagster_yaml, write_dagster_yaml
 
 
 @dg.asset(partitions_def=dg.StaticPartitionsDefinition(["a.txt", "b.txt"]))
@@ -27,6 +29,12 @@ def test_the_refresh_writes_its_dagster_yaml_and_keeps_a_users_own(tmp_path, mon
     (home / "dagster.yaml").write_text(text.replace("max_concurrent_runs: 1", "max_concurrent_runs: 2"))
     dagster_home(tmp_path / "w")
     assert (home / "dagster.yaml").read_text(encoding="utf-8") == text
+    # a copied (or moved) instance folder: its event log is the copy's, not the original's
+    shutil.copytree(home, tmp_path / "copy" / "dagster")
+    write_dagster_yaml(tmp_path / "copy" / "dagster")
+    assert f'"{(tmp_path / "copy" / "dagster").resolve()}/history/runs"' in (
+        tmp_path / "copy" / "dagster" / "dagster.yaml"
+    ).read_text(encoding="utf-8")
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     dagster_home(tmp_path / "w")
     assert (home / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"

@@ -44,8 +44,8 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    return refreshed_copy(tmp_path_factory.mktemp("serve"))
+def served(tmp_path_factory, refreshed_template):
+    return refreshed_copy(tmp_path_factory.mktemp("serve"), refreshed_template)
 
 
 def _publish_ids(path: Path, tables=MARTS) -> set[str]:
