@@ -476,3 +476,30 @@ def test_a_slip_in_a_document_publishes_as_a_finding_with_a_warning(refreshed):
             "the rows since the previous total (11 rows, lines 6730-6756)",
         )
     ]
+
+
+def test_the_udvikling_check_and_mart_udvikling_recompute_alike(refreshed):
+    """The printed Udvikling is recomputed twice: by the GX check at load
+    (checks.udvikling_frame) and by the mart (mart_udvikling.sql). Every printed Udvikling the
+    mart holds has the check's recomputed change and tolerance, on today's documents."""
+    from orchestration.settings import expectations_dir
+    from orchestration.validate import check_frames
+
+    _, warehouse, _ = refreshed
+    db = warehouse / "warehouse.duckdb"
+    loads = [r[0] for r in query(db, "select load_id from raw.documents")]
+    checked = check_frames(db, loads, expectations_dir())["udvikling"]
+    by_table: dict[str, list[tuple[float, float, float]]] = {}
+    for r in checked.itertuples():
+        by_table.setdefault(r.table_id, []).append((r.printed, r.recomputed, r.tolerance))
+    mart = query(
+        db,
+        "select table_id, printed_udvikling, change_recomputed, tolerance from marts.mart_udvikling "
+        "where printed_udvikling is not null",
+    )
+    assert len(mart) > 100
+    for table_id, printed, recomputed, tolerance in mart:
+        assert any(
+            abs(p - float(printed)) < 1e-9 and abs(r - float(recomputed)) <= 1e-4 and abs(t - float(tolerance)) <= 1e-4
+            for p, r, t in by_table.get(table_id, [])
+        ), (table_id, printed, recomputed, tolerance, by_table.get(table_id))
