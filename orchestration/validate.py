@@ -10,6 +10,7 @@ others go on to be published: a bad document quarantines only itself.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -177,12 +178,13 @@ def validator(warehouse: str, expectations: str):
     return Validator(Path(warehouse), Path(expectations))
 
 
-_checkers: dict[tuple[str, str], ProcessPoolExecutor] = {}
+_checkers: dict[tuple[str, str], tuple[ProcessPoolExecutor, Callable[[], object] | None]] = {}
 
 
-def start_checker(warehouse: Path, expectations: Path) -> None:
+def start_checker(warehouse: Path, expectations: Path, meanwhile: Callable[[], object] | None = None) -> None:
     """Start a process that imports GX and opens the warehouse's validator now, for the next
-    ``run_checks_for`` in this process on these folders."""
+    ``run_checks_for`` in this process on these folders. ``meanwhile``: what this process
+    does while the checker works (the refresh imports the transform's definitions then)."""
     key = (str(Path(warehouse).resolve()), str(Path(expectations).resolve()))
     if key in _checkers:
         return
@@ -190,13 +192,13 @@ def start_checker(warehouse: Path, expectations: Path) -> None:
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=validator, initargs=key)
     pool.submit(int)  # the process starts now, not at the first real task
-    _checkers[key] = pool
+    _checkers[key] = (pool, meanwhile)
 
 
 def stop_checkers() -> None:
     """End the checker processes started and not used (a refresh that ended early)."""
     while _checkers:
-        _checkers.popitem()[1].shutdown(cancel_futures=True)
+        _checkers.popitem()[1][0].shutdown(cancel_futures=True)
 
 
 #: where GX renders the Data Docs of a warehouse (its file context lives in <warehouse>/gx), and
@@ -231,8 +233,11 @@ def run_checks_for(
     process started for these folders, if there is one (it ends after this), else here."""
     key = (str(Path(warehouse).resolve()), str(Path(expectations).resolve()))
     args = (str(db), loads, *key, set(accept_shrink), run_name)
-    pool = _checkers.pop(key, None)
-    if pool is None:
+    if key not in _checkers:
         return _run_checks_here(*args)
+    pool, meanwhile = _checkers.pop(key)
     with pool:
-        return pool.submit(_run_checks_here, *args).result()
+        checked = pool.submit(_run_checks_here, *args)
+        if meanwhile is not None:
+            meanwhile()
+        return checked.result()
