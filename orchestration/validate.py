@@ -181,11 +181,16 @@ def validator(warehouse: str, expectations: str):
 _checkers: dict[tuple[str, str], tuple[ProcessPoolExecutor, Callable[[], object] | None]] = {}
 
 
+def _checker_key(warehouse: Path, expectations: Path) -> tuple[str, str]:
+    """The folders a checker is for, as the validator cache takes them."""
+    return str(Path(warehouse).resolve()), str(Path(expectations).resolve())
+
+
 def start_checker(warehouse: Path, expectations: Path, meanwhile: Callable[[], object] | None = None) -> None:
     """Start a process that imports GX and opens the warehouse's validator now, for the next
     ``run_checks_for`` in this process on these folders. ``meanwhile``: what this process
     does while the checker works (the refresh imports the transform's definitions then)."""
-    key = (str(Path(warehouse).resolve()), str(Path(expectations).resolve()))
+    key = _checker_key(warehouse, expectations)
     if key in _checkers:
         return
     methods = multiprocessing.get_all_start_methods()
@@ -231,7 +236,7 @@ def run_checks_for(
 ) -> list[CheckOutcome]:
     """``run_checks`` with the warehouse's validator, and the Data Docs rendered: in the checker
     process started for these folders, if there is one (it ends after this), else here."""
-    key = (str(Path(warehouse).resolve()), str(Path(expectations).resolve()))
+    key = _checker_key(warehouse, expectations)
     args = (str(db), loads, *key, set(accept_shrink), run_name)
     if key not in _checkers:
         return _run_checks_here(*args)
