@@ -183,7 +183,10 @@ def refreshed_template(tmp_path_factory) -> Path:
     import fcntl
     import shutil
 
-    root = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by the xdist workers
+    # the run's folder: under xdist each worker's basetemp sits in it; without xdist, basetemp
+    # is the run's own (its parent holds earlier runs, whose template must not be reused)
+    basetemp = tmp_path_factory.getbasetemp()
+    root = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
     base = root / "refreshed-template"
     with open(root / "refreshed-template.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
