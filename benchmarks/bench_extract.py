@@ -2,7 +2,7 @@
 
     ./dev bench [--repeat N]
     .venv/bin/python benchmarks/bench_extract.py --repeat 9 --stages
-    .venv/bin/python benchmarks/bench_extract.py --long    # a 1 and 10 MB line, a 50 MB file
+    .venv/bin/python benchmarks/bench_extract.py --long    # a 1 and 10 MB line, a 5 and 50 MB file
 
 The extractor is measured as a refresh runs it: compiled with mypyc where ``./dev`` built it
 (``WAREHOUSE_PURE_PYTHON=1`` measures plain Python; the first line says which). Prints MB/s
@@ -76,12 +76,14 @@ def stages(files: list[Path], repeat: int) -> dict[str, float]:
 
 def long_inputs(folder: Path) -> list[tuple[str, int, float]]:
     """(input, bytes, seconds) of extracting inputs no real document has: the practice plan
-    as one line of 1 MB and of 10 MB, and repeated to a 50 MB file (linear, or it hangs)."""
+    as one line of 1 MB and of 10 MB, and repeated to a 5 and a 50 MB file (linear: the same
+    MB/s for both, or it hangs)."""
     text = (SOURCES / "003_8f7892940b0a4590.txt").read_text(encoding="utf-8")
     words = " ".join(text.split()) + " "
     inputs = {
         "one line of 1 MB": (words * (1_000_000 // len(words) + 1))[:1_000_000],
         "one line of 10 MB": (words * (10_000_000 // len(words) + 1))[:10_000_000],
+        "a 5 MB file (the practice plan 13 times)": text * 13,
         "a 50 MB file (the practice plan 130 times)": text * 130,
     }
     out = []

@@ -75,14 +75,12 @@ def _page_numbers(lines: list[str], settings: ExtractionSettings) -> dict[int, s
         isolated + [i for i in nonblank if lines[i].startswith("Side ") and PAGE_FOOTER_RE.match(lines[i])]
     )
 
-    def number(i: int) -> int:
-        return int(_DIGITS_RE.findall(lines[i])[0])
-
+    number = {i: int(_DIGITS_RE.findall(lines[i])[0]) for i in numbered}
     runs: list[list[int]] = []
     for i in numbered:  # each number continues the latest run it fits, or starts one
         for run in reversed(runs):
             j = run[-1]
-            step = number(i) - number(j)
+            step = number[i] - number[j]
             if 0 < step <= settings.page_number_max_step and i - j >= settings.page_min_lines:
                 run.append(i)
                 break

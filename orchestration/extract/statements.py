@@ -157,12 +157,25 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
     return starts[bisect_right(starts, (offset, float("inf"))) - 1][1]
 
 
-def _describes_a_table(lines: list[str], block: tuple[int, int], tables: list[Table]) -> bool:
+class _TablesInOrder:
+    """The tables in the order of their captions, to find the first below a line by bisection
+    (a document repeated a hundred times has thousands of tables and sentences)."""
+
+    def __init__(self, tables: list[Table]) -> None:
+        self.tables = sorted(tables, key=lambda t: t.caption_line)
+        self.caption_lines = [t.caption_line for t in self.tables]
+
+    def first_below(self, line: int) -> Table | None:
+        """The first table whose caption stands below 1-based ``line``."""
+        i = bisect_right(self.caption_lines, line)
+        return self.tables[i] if i < len(self.tables) else None
+
+
+def _describes_a_table(lines: list[str], block: tuple[int, int], in_order: _TablesInOrder) -> bool:
     """Whether a stretch of prose can state something about a table: it stands right above a
     captioned table of figures, or it names a table ("(tabel 21 i bilag 1)")."""
     first, last = block
-    below = [t for t in tables if t.caption_line - 1 > last]
-    nxt = min(below, key=lambda t: t.caption_line, default=None)
+    nxt = in_order.first_below(last + 1)  # below the block's last line (0-based ``last``)
     if nxt is not None and nxt.kind == "captioned" and nxt.cells and nxt.caption_line - 1 - last <= NEXT_TABLE_LINES:
         return True
     return any("abel " in lines[i] for i in range(first, last + 1))
@@ -175,8 +188,9 @@ def sentences(
     of the prose that can describe a table, see ``_describes_a_table``; ``keep``: only the
     sentences it is true for)."""
     out = []
+    in_order = _TablesInOrder(tables)
     for first, last in _prose_blocks(lines, tables):
-        if only_about_tables and not _describes_a_table(lines, (first, last), tables):
+        if only_about_tables and not _describes_a_table(lines, (first, last), in_order):
             continue
         text, starts = _joined(lines, first, last)
         spans = []  # (start, end) of each sentence in text
@@ -562,15 +576,14 @@ def _check_count(s: Statement, view: _TableView) -> None:
     s.reason = f"in Tabel {view.table.table}, {n} of the {len(parts)} kommuner {what}"
 
 
-def _table_for(sentence: str, line: int, tables: list[Table], captioned: list[Table]) -> Table | None:
+def _table_for(sentence: str, line: int, in_order: _TablesInOrder, captioned: dict[str, list[Table]]) -> Table | None:
     """The table a sentence at ``line`` is about: the one it names (``captioned``: the
-    captioned tables with cells), else the table just below it."""
+    captioned tables with cells, by number), else the table just below it."""
     named = _TABLE_REF_RE.search(sentence)
     if named:
-        same = [t for t in captioned if t.table == named.group(1)]
+        same = captioned.get(named.group(1), [])
         return min(same, key=lambda t: abs(t.caption_line - line), default=None)
-    below = [t for t in tables if t.caption_line > line]
-    nxt = min(below, key=lambda t: t.caption_line, default=None)
+    nxt = in_order.first_below(line)
     if nxt is None or nxt.caption_line - line > NEXT_TABLE_LINES:
         return None
     return nxt if nxt.kind == "captioned" and nxt.cells else None
@@ -585,11 +598,15 @@ def _about(text: str) -> str | None:
 def find_statements(file: str, lines: list[str], tables: list[Table]) -> list[Statement]:
     """Every claim the document's prose states about a table of figures, checked."""
     views: dict[str, _TableView] = {}
-    captioned = [t for t in tables if t.kind == "captioned" and t.cells]
+    in_order = _TablesInOrder(tables)
+    captioned: dict[str, list[Table]] = {}
+    for t in tables:
+        if t.kind == "captioned" and t.cells and t.table is not None:
+            captioned.setdefault(t.table, []).append(t)
     out: list[Statement] = []
     # only sentences that name a change, a rank or a count: the others state nothing to check
     for sentence, first, last in sentences(lines, tables, only_about_tables=True, keep=_CLAIM_WORDS_RE.search):
-        table = _table_for(sentence, first, tables, captioned)
+        table = _table_for(sentence, first, in_order, captioned)
         if table is None:
             continue  # names no table and stands above none: not a statement about a table
         context: dict = {}
