@@ -175,12 +175,19 @@ def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
     return warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse))
 
 
+#: the template's warehouse folder: an apostrophe in the path, so every statement of a refresh
+#: must take it as data (parameters, quoting)
+TEMPLATE_WAREHOUSE = "Region's warehouse"
+
+
 @pytest.fixture(scope="session")
 def refreshed_template(tmp_path_factory) -> Path:
-    """One copy of sources/ refreshed with `warehouse refresh` (into <it>/warehouse) for the
-    whole test run: the test files that need a refreshed warehouse to change copy it
-    (``refreshed_copy``). Made once, by the first worker to ask; the others wait for it."""
+    """One copy of sources/ refreshed with `warehouse refresh` (into <it>/Region's warehouse)
+    for the whole test run: the test files that need a refreshed warehouse to change copy it
+    (``refreshed_copy``), and ``template_refresh`` is what that first refresh said. Made once,
+    by the first worker to ask; the others wait for it."""
     import fcntl
+    import json
     import shutil
 
     # the run's folder: under xdist each worker's basetemp sits in it; without xdist, basetemp
@@ -190,25 +197,35 @@ def refreshed_template(tmp_path_factory) -> Path:
     base = root / "refreshed-template"
     with open(root / "refreshed-template.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (base / "done").exists():
+        if not (base / "refresh.json").exists():
             shutil.rmtree(base, ignore_errors=True)
             shutil.copytree(SOURCES, base / "sources")
-            proc = refresh_cli(base / "sources", base / "warehouse")
+            proc = refresh_cli(base / "sources", base / TEMPLATE_WAREHOUSE)
             assert proc.returncode == 0, proc.stdout + proc.stderr
-            (base / "done").touch()
+            said = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
+            (base / "refresh.json").write_text(json.dumps(said), encoding="utf-8")
     return base
 
 
-def refreshed_copy(base: Path, template: Path) -> tuple[Path, Path]:
-    """The refreshed template (sources and warehouse) copied under base, as a user copies a
-    warehouse folder: its Dagster instance settings are brought up to date for the new place
-    (what `warehouse refresh` and `./dev ui` do first)."""
+def template_refresh(template: Path) -> subprocess.CompletedProcess:
+    """The template's cold refresh as it ended: exit status and output (its log files and
+    Dagster runs are in the template's warehouse folder, and in each copy)."""
+    import json
+
+    said = json.loads((template / "refresh.json").read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(["warehouse", "refresh"], said["returncode"], said["stdout"], said["stderr"])
+
+
+def refreshed_copy(base: Path, template: Path, name: str = "warehouse") -> tuple[Path, Path]:
+    """The refreshed template (sources and warehouse) copied under base, the warehouse folder
+    as ``name``, as a user copies a warehouse folder: its Dagster instance settings are brought
+    up to date for the new place (what `warehouse refresh` and `./dev ui` do first)."""
     import shutil
 
     from orchestration.refresh import write_dagster_yaml
 
-    sources, warehouse = base / "sources", base / "warehouse"
+    sources, warehouse = base / "sources", base / name
     shutil.copytree(template / "sources", sources)
-    shutil.copytree(template / "warehouse", warehouse, symlinks=True)
+    shutil.copytree(template / TEMPLATE_WAREHOUSE, warehouse, symlinks=True)
     write_dagster_yaml(warehouse / "dagster")
     return sources, warehouse

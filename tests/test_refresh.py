@@ -16,11 +16,14 @@ from conftest import (
     REGIONER_DR,
     ROOT,
     SOURCES,
+    TEMPLATE_WAREHOUSE,
     TOTAL_2019_SLIP,
     corrupt,
     dbt_cli,
     query,
     refresh_cli,
+    refreshed_copy,
+    template_refresh,
     warehouse_cli,
 )
 
@@ -41,15 +44,12 @@ def _run_logs(home, run_id) -> str:
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory):
-    base = tmp_path_factory.mktemp("refresh")
-    # an apostrophe in the path: every statement must take it as data (parameters, quoting)
-    sources, warehouse = base / "sources", base / "Region's warehouse"
-    sources.mkdir()
-    for path in SOURCES.iterdir():
-        shutil.copy(path, sources / path.name)
-    first = refresh_cli(sources, warehouse)
-    return sources, warehouse, first
+def refreshed(tmp_path_factory, refreshed_template):
+    """A copy of the warehouse the test run refreshed once from sources/ (cold, in a folder
+    with an apostrophe in its name), and what that refresh said; the tests here refresh the
+    copy again (the copy's folder has the apostrophe too)."""
+    sources, warehouse = refreshed_copy(tmp_path_factory.mktemp("refresh"), refreshed_template, TEMPLATE_WAREHOUSE)
+    return sources, warehouse, template_refresh(refreshed_template)
 
 
 def test_refresh_loads_every_cell_with_passing_checks(refreshed):
@@ -101,8 +101,9 @@ def test_cold_refresh_is_quiet_and_names_its_full_log(refreshed):
     lines = first.stdout.splitlines() + first.stderr.splitlines()
     assert len(lines) < 30, "\n".join(lines)
     assert lines[0].startswith("refresh: 5 documents in ") and "full log: " in lines[0]
-    log = Path(lines[0].split("full log: ")[1])
-    assert log.parent == warehouse / "logs" and log.exists()
+    log = Path(lines[0].split("full log: ")[1])  # in the template's folder, where it ran
+    assert log.parent.name == "logs" and log.parent.parent.name == warehouse.name and log.exists()
+    assert (warehouse / "logs" / log.name).exists()  # and copied with the folder
     full = log.read_text(encoding="utf-8")
     # Dagster's log and dbt's output are in the file, not on the terminal
     assert "Running with dbt" in full and "Completed successfully" in full and "published_warehouse - published" in full
