@@ -548,7 +548,7 @@ def test_a_process_holding_connections_sees_the_next_publish_on_a_new_connection
         engine.dispose()
 
 
-def test_readers_never_fail_or_see_a_mix_during_three_refreshes(served, tmp_path):
+def test_readers_never_fail_or_see_a_mix_during_two_refreshes(served, tmp_path):
     sources, warehouse = served
     published = warehouse / "published.duckdb"
     script = tmp_path / "reader.py"
@@ -569,7 +569,7 @@ def test_readers_never_fail_or_see_a_mix_during_three_refreshes(served, tmp_path
     ]
     ids = [_publish_ids(published)]
     try:
-        for n in range(3):
+        for n in range(2):
             _touch(sources / PROSE_DOC, n)
             proc = refresh_cli(sources, warehouse)
             assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -580,14 +580,14 @@ def test_readers_never_fail_or_see_a_mix_during_three_refreshes(served, tmp_path
         for r in readers:
             r.wait(timeout=60)
     results = [json.loads((tmp_path / f"reader{i}.json").read_text()) for i in range(4)]
-    assert all(len(s) == 1 for s in ids) and len(set().union(*ids)) == 4  # four distinct publishes
+    assert all(len(s) == 1 for s in ids) and len(set().union(*ids)) == 3  # three distinct publishes
     for res in results:
         assert res["failures"] == 0, res["errors"]
         assert res["mixed"] == 0
         assert res["queries"] > 20
     # readers that reconnect saw the publishes change under them; readers holding the file open
     # kept one consistent state and never blocked a publish
-    assert all(len(res["seen"]) >= 3 for res in results[2:])
+    assert all(len(res["seen"]) >= 2 for res in results[2:])
     assert all(len(res["seen"]) == 1 for res in results[:2])
 
 
