@@ -146,3 +146,28 @@ def test_a_figure_changed_in_the_table_turns_the_statement_into_a_contradiction(
     laesoe = _at(extract_document(doc).statements, 6801, "Læsø")
     assert laesoe.verdict == "contradicts"
     assert laesoe.reason == "the table prints 1.143 kr. for Læsø in 2023"
+
+
+def test_the_plan_printed_three_times_states_the_same_three_times(tmp_path, statements):
+    """Reissued: the practice plan three times in one file. Each copy's sentences are checked
+    against its own copy's tables (the table below a sentence, or the nearest one it names),
+    with the same verdicts, on lines moved by a copy's length."""
+    text = (SOURCES / KKR).read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    shift = text.count("\n")
+    doc = tmp_path / "three.txt"
+    doc.write_text(text * 3, encoding="utf-8")
+
+    def key(s):
+        return s.line, s.clause, s.verdict, s.table, s.table_value, s.table_line
+
+    once = [key(s) for s in statements]
+    thrice = [key(s) for s in extract_document(doc).statements]
+    assert len(once) == 91 and len(thrice) == 3 * len(once)
+    for k in range(3):
+        moved = [
+            (line + k * shift, clause, verdict, table, value, None if at is None else at + k * shift)
+            for line, clause, verdict, table, value, at in once
+        ]
+        assert thrice[k * len(once) : (k + 1) * len(once)] == moved
