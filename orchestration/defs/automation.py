@@ -13,10 +13,18 @@ from .documents import refresh_documents
 SETTLE_SECONDS = 10.0
 
 
+#: the runs the sensor and the schedule request run in one process, their steps one after the
+#: other: the extraction step has its own pool of worker processes, and the multiprocess
+#: executor (the job's default otherwise) started a process per step, each importing Dagster,
+#: GX and dbt again (about 25 s of a one-document run on the 2-core machine). A deployment
+#: that spreads the extraction sets the executor in the run config (README).
+IN_PROCESS = {"config": {"in_process": {}}}
+
+
 def _run_config(files: list[str]) -> dict:
     from ..refresh import refresh_run_config
 
-    return refresh_run_config(files, set())
+    return {**refresh_run_config(files, set()), "execution": IN_PROCESS}
 
 
 @dg.sensor(
