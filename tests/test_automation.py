@@ -49,6 +49,7 @@ def test_sensor_requests_one_run_for_the_new_and_changed_documents(tmp_path, mon
         first = sources_sensor(dg.build_sensor_context(instance=instance))
         (req,) = first.run_requests  # one run for both documents
         assert _files(req) == [SLIDES, REGIONER_DR]
+        assert req.run_config["execution"] == {"config": {"in_process": {}}}  # one process, not one per step
         # once both are published with the same bytes, nothing is requested
         for name in (REGIONER_DR, SLIDES):
             staged = L.stage_document(wh / "warehouse.duckdb", src / name)
