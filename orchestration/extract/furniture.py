@@ -118,12 +118,18 @@ def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: Extracti
     for idxs in by_text.values():
         if len(idxs) < settings.running_line_min_repeats:
             continue
-        near = sum(
-            1
+        beside = [
+            [
+                nonblank[k]
+                for k in range(max(0, position[i] - 3), min(len(nonblank), position[i] + 4))
+                if nonblank[k] in pages
+            ]
             for i in idxs
-            if any(nonblank[k] in pages for k in range(max(0, position[i] - 3), min(len(nonblank), position[i] + 4)))
-        )
-        if near >= 0.75 * len(idxs):
+        ]
+        # a running header runs across pages: the page numbers beside it differ (a document
+        # printed twice prints a row of its table beside the same page number each time)
+        numbers = {_DIGITS_RE.findall(lines[k])[0] for near in beside for k in near}
+        if sum(1 for near in beside if near) >= 0.75 * len(idxs) and len(numbers) > 1:
             for i in idxs:
                 out[i] = "running header or footer beside page numbers"
     return out
