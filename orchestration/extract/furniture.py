@@ -19,7 +19,6 @@ import re
 from collections import Counter, defaultdict
 
 from .lines import PAGE_FOOTER_RE
-from .numbers import NUMBER_RE
 from .settings import DEFAULT, ExtractionSettings
 
 _DIGITS_RE = re.compile(r"\d+")
@@ -104,7 +103,6 @@ def _titles_at_page_breaks(lines: list[str], pages: set[int], settings: Extracti
         and s
         and len(s) <= settings.running_line_max_chars
         and len(s.split()) <= 12
-        and sum(1 for w in s.split() if NUMBER_RE.match(w.rstrip("%"))) <= settings.running_line_max_figures
     }
     if not repeated:
         return {}

@@ -71,10 +71,6 @@ class ExtractionSettings:
     running_line_min_repeats: int = 3
     #: the longest line that can be a running header or footer
     running_line_max_chars: int = 90
-    #: the most figures a running header or footer printed the same on every page can hold
-    #: ("Budget 2026-2029", "Praksisplan 2025 - 2028"); a row of a table holds more, and a
-    #: document printed twice or a table repeated at page breaks prints its rows again
-    running_line_max_figures: int = 2
     #: lone integers whose values grow by at most this much from one to the next, and that
     #: stand at least ``page_min_lines`` apart, are page numbers
     page_number_max_step: int = 3
