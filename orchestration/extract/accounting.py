@@ -148,7 +148,7 @@ def account(
     headings: list[int],
     tables: list[Table],
     problems: list[Problem],
-    footnotes: dict[int, int],
+    footnotes: dict[int, list[int]],
     runs: list[list[int]],
 ) -> NumberAccounting:
     """The accounting of a document's numbers, given what extraction made of it (``runs``:
@@ -161,7 +161,7 @@ def account(
     table_text = set().union(*(t.text_lines for t in tables)) if tables else set()
     problem_lines = {ln for p in problems for ln in p.lines}
     heading_lines = {j + 1 for j in headings}
-    footnote_lines = set(footnotes.values())
+    footnote_lines = {ln for defined in footnotes.values() for ln in defined}
     figure_lines = {ln for run in runs for ln in run}
     text = "\n".join(lines)
     starts = [0, *accumulate(len(line) + 1 for line in lines)]  # offset of each line in text

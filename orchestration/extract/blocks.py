@@ -58,7 +58,7 @@ class BlockScanner:
         index: LineIndex,
         nonempty: list[int],
         headings: list[int],
-        footnotes: dict[int, int],
+        footnotes: dict[int, list[int]],
         claimed: set[int],
         settings: ExtractionSettings = DEFAULT,
     ):

@@ -90,14 +90,15 @@ def digit_led_lines(lines: list[str], indices: list[int]) -> list[int]:
     return [i for i in indices if (text := lines[i])[:1].isdigit() or text[1:2].isdigit()]
 
 
-def footnote_definitions(lines: list[str], candidates: list[int]) -> dict[int, int]:
-    """Footnote number -> 1-based line of its first definition ("9 Grundet fejl i ...")."""
-    out: dict[int, int] = {}
+def footnote_definitions(lines: list[str], candidates: list[int]) -> dict[int, list[int]]:
+    """Footnote number -> 1-based lines of its definitions ("9 Grundet fejl i ..."), in order:
+    a number may be defined again (numbering that restarts, a report printed twice)."""
+    out: dict[int, list[int]] = {}
     for idx in candidates:
         text = lines[idx]
         m = FOOTNOTE_DEF_RE.match(text)
         if m and len(text.split()) >= 4:
-            out.setdefault(int(m.group(1)), idx + 1)
+            out.setdefault(int(m.group(1)), []).append(idx + 1)
     return out
 
 

@@ -133,7 +133,9 @@ def table_unit(text: str, caption: str = "") -> str | None:
 class TableBuilder:
     """Turns a collected body into a Table with cells."""
 
-    def __init__(self, table: Table, body: Body, footnotes: dict[int, int], settings: ExtractionSettings = DEFAULT):
+    def __init__(
+        self, table: Table, body: Body, footnotes: dict[int, list[int]], settings: ExtractionSettings = DEFAULT
+    ):
         self.t = table
         self.body = body
         self.footnotes = footnotes
@@ -612,7 +614,8 @@ class TableBuilder:
             marker = int(digits[-k:])
             if digits[-k] == "0":
                 continue
-            defined_at = self.footnotes.get(marker)
+            # the marker's definition: the first one below the figure
+            defined_at = next((ln for ln in self.footnotes.get(marker, []) if ln > c.line), None)
             if defined_at and 0 < defined_at - c.line <= self.settings.footnote_distance:
                 rest = Decimal(digits[:-k])
                 return replace(
