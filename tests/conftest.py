@@ -116,6 +116,16 @@ def corrupted_kkr(tmp_path) -> Path:
     return folder
 
 
+def printed_three_times(name: str, folder: Path) -> tuple[Path, int]:
+    """The document ``name`` of sources/ printed three times in one file under ``folder`` (a
+    report reissued in an appendix, a file saved twice over), and the lines of one copy."""
+    text = (SOURCES / name).read_text(encoding="utf-8")
+    text += "" if text.endswith("\n") else "\n"
+    path = folder / name
+    path.write_text(text * 3, encoding="utf-8")
+    return path, text.count("\n")
+
+
 def shift_years(text: str) -> str:
     """The same document one edition later: every year 2019-2023 one later, "19-23" -> "20-24"."""
     text = re.sub(r"\b(2019|2020|2021|2022|2023)\b", lambda m: str(int(m.group()) + 1), text)

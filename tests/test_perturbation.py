@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import BILAG1, KKR, SOURCES
+from conftest import BILAG1, KKR, SOURCES, printed_three_times
 from perturb import PERTURBATIONS, Layout, apply, cells_by_key, compare, geo_key
 
 from orchestration.extract import extract_document
@@ -92,12 +92,9 @@ def test_a_document_printed_three_times_reads_the_same_in_each_copy(tmp_path, na
     moved by the copies before it: a row of a table that repeats beside the same page break
     in each copy is not a running header, and a footnote marker belongs to the definition
     below it, not to the first one in the file."""
-    text = (SOURCES / name).read_text(encoding="utf-8")
-    text += "" if text.endswith("\n") else "\n"
-    (tmp_path / name).write_text(text * 3, encoding="utf-8")
+    path, length = printed_three_times(name, tmp_path)
     one = extract_document(SOURCES / name)
-    three = extract_document(tmp_path / name)
-    length = text.count("\n")
+    three = extract_document(path)
     assert len(three.tables) == 3 * len(one.tables)
     alone = sorted((c.line, c.row_label, c.column_label, c.value) for c in one.cells)
     for k in range(3):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import KKR, SOURCES
+from conftest import KKR, SOURCES, printed_three_times
 
 from orchestration.extract import extract_document
 from orchestration.extract.statements import _joined, _line_at, sentences
@@ -152,12 +152,7 @@ def test_the_plan_printed_three_times_states_the_same_three_times(tmp_path, stat
     """Reissued: the practice plan three times in one file. Each copy's sentences are checked
     against its own copy's tables (the table below a sentence, or the nearest one it names),
     with the same verdicts, on lines moved by a copy's length."""
-    text = (SOURCES / KKR).read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text += "\n"
-    shift = text.count("\n")
-    doc = tmp_path / "three.txt"
-    doc.write_text(text * 3, encoding="utf-8")
+    doc, shift = printed_three_times(KKR, tmp_path)
 
     def key(s):
         return s.line, s.clause, s.verdict, s.table, s.table_value, s.table_line
