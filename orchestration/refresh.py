@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dbt_cli, settings
+from . import settings
 
 #: the first line of a dagster.yaml that `warehouse refresh` wrote (and so may write again)
 _YAML_MARK = "# Written by `warehouse refresh`."
@@ -371,14 +371,8 @@ def _run_refresh(sources: Path, warehouse: Path, log, progress, accept_shrink: s
             f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else ""
         )
         log(f"unchanged: {names} (the same sha256 as their published load: not extracted again)")
-    # a first refresh of this warehouse: dbt parses the project while the documents load
-    parsing = dbt_cli.start_parse(warehouse) if plan.changed else None
-    try:
-        if plan.changed:
-            out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
-    finally:
-        if parsing is not None:
-            parsing.wait()  # a parse that failed leaves no state: the build parses in full
+    if plan.changed:
+        out += _run_documents(sources, warehouse, plan.changed, accept_shrink, log, progress)
     transform = run_transform(warehouse, out, log, progress)
     return out + ([transform] if transform else [])
 

@@ -3,6 +3,7 @@ DuckDB file, with the GX checks blocking a corrupted document."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -111,15 +112,21 @@ def test_cold_refresh_is_quiet_and_names_its_full_log(refreshed):
     assert sum(1 for ln in lines if ln.startswith("[") and ": published (" in ln) == 5
 
 
-def test_a_warehouse_keeps_its_own_dbt_target_and_its_first_build_parses_only_what_changed(refreshed):
-    """dbt parses the whole project again when its profile changes, and the profile names the
-    warehouse file: each warehouse has its own dbt target folder, and a first refresh has dbt
-    parse the project in the background while the documents load, so the build itself finds
-    parse state made for this warehouse. Nothing is left in dbt_project/target."""
+def test_a_warehouse_keeps_its_own_dbt_target_and_its_first_build_does_not_parse(refreshed):
+    """Each warehouse has its own dbt target folder, and its builds run on the project as
+    parsed once (dbt_project/target): even a new warehouse's first build does not parse the
+    project again (dbt would, as its profile names the warehouse file). dbt begins every parse,
+    full or partial, by logging the event StateCheckVarsHash (and says why partial parsing
+    could not be used, UnableToPartialParse); the build's dbt.log has neither, and has the
+    build itself. Nothing is left in dbt_project/target."""
     _, warehouse, first = refreshed
     assert first.returncode == 0, first.stdout + first.stderr
-    assert (warehouse / "dbt-target" / "partial_parse.msgpack").exists()
     assert (warehouse / "dbt-target" / "run_results.json").exists()
+    dbt_log = [json.loads(ln) for ln in (warehouse / "dbt-target" / "dbt.log").read_text(encoding="utf-8").splitlines()]
+    said = {e["info"]["name"] for e in dbt_log}
+    assert {"MainReportVersion", "LogModelResult", "LogTestResult", "CommandCompleted"} <= said
+    assert not said & {"StateCheckVarsHash", "UnableToPartialParse"}
+    assert [e["data"]["success"] for e in dbt_log if e["info"]["name"] == "CommandCompleted"] == [True]
     full = Path(first.stdout.splitlines()[0].split("full log: ")[1]).read_text(encoding="utf-8")
     assert "Running with dbt" in full and "Unable to do partial parsing" not in full
     run = re.search(r"marts: built \([\d.]+ s, run (\w+)\)", first.stdout).group(1)

@@ -2,12 +2,14 @@
 downstream of ``published_document``, and dbt's tests show up as asset checks.
 
 The manifest is made with ``dbt parse`` when it is missing or older than any file of the dbt
-project, so a fresh clone and an edited model both work without a separate step; each
-warehouse folder has its own dbt target folder (see ``orchestration.dbt_cli``).
+project, so a fresh clone and an edited model both work without a separate step; the builds
+run dbt on that parsed project, without parsing again, and each warehouse folder has its own
+dbt target folder (see ``orchestration.dbt_cli``).
 """
 
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -67,7 +69,11 @@ class WarehouseDbtCli(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return WarehouseDbtCli(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR), dbt_executable=dbt_cli.DBT_EXECUTABLE)
+    """The builds run ``warehouse-dbt``: dbt on the project parsed once (dbt_cli), not parsed
+    again for each warehouse; plain dbt where the package's scripts are not installed."""
+    prepared = Path(dbt_cli.PREPARED_EXECUTABLE)
+    executable = str(prepared) if prepared.exists() else dbt_cli.DBT_EXECUTABLE
+    return WarehouseDbtCli(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR), dbt_executable=executable)
 
 
 # The dbt sources are views and tables of the raw schema that publishing a document updates:
