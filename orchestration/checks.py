@@ -98,19 +98,39 @@ TOTALS_COLUMNS = [
 ]
 
 
-def _additive_table(t: pd.DataFrame) -> bool:
-    first = t.iloc[0]
-    caption = str(first["caption"] or "").casefold()
+def _missing(x) -> bool:
+    """A value pandas counts as missing (None, NaN, pd.NA), for one value at a time."""
+    return x is None or x is pd.NA or (isinstance(x, float) and x != x)
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """The rows of ``frame`` as dicts of plain Python values, as ``to_dict("records")`` gives
+    them (pd.NA as None), built a column at a time (pandas boxes every value of every row on
+    its own: ten times slower on a document's cells)."""
+    lists = [_plain(frame[c]) for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
+def _plain(column: pd.Series) -> list:
+    values = column.tolist()
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):  # nullable: pd.NA for missing
+        return [None if v is pd.NA else v for v in values]
+    return values
+
+
+def _additive_table(cells: list[dict]) -> bool:
+    caption = str(cells[0]["caption"] or "").casefold()
     return (
-        measure_of(first["caption"]) not in NON_ADDITIVE_MEASURES
+        measure_of(cells[0]["caption"]) not in NON_ADDITIVE_MEASURES
         and not per_patient(caption)
         and not caption.startswith(("andel", "procentandel", "gennemsnit"))
     )
 
 
-def _rows_of_tables(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """table id -> one row per table row (by row index) with its label, section, whether it
-    is a total, its geography level and item number (the first of its cells that has one)."""
+def _rows_of_tables(values: pd.DataFrame) -> dict[str, list[dict]]:
+    """table id -> one dict per table row (in the order of row index) with its row index,
+    label, section, whether it is a total, its geography level and item number (each the first
+    of its cells that has one)."""
     rows = values.groupby(["table_id", "row_index"], sort=True).agg(
         label=("row_label", "first"),
         section=("section", "first"),
@@ -118,53 +138,60 @@ def _rows_of_tables(values: pd.DataFrame) -> dict[str, pd.DataFrame]:
         geo_level=("geo_level", "first"),
         item=("row_number", "first"),
     )
-    return {table_id: r.droplevel("table_id") for table_id, r in rows.groupby(level="table_id", sort=False)}
+    columns = ["table_id", "row_index", "label", "section", "is_total", "geo_level", "item"]
+    tables: dict[str, list[dict]] = {}
+    for row in _records(rows.reset_index(), columns):
+        tables.setdefault(row.pop("table_id"), []).append(row)
+    return tables
 
 
-def _row_facts(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per table row (``_rows_of_tables``), with whether it is a total, a group row
+def _row_facts(rows: list[dict]) -> list[dict]:
+    """The rows of a table (``_rows_of_tables``), each with whether it is a total, a group row
     (its label is the section other rows stand under: "Løft af det psykiatriske område" over
     1.24-1.32) and whether it is a part that totals add up (rows at the table's usual
     geography level)."""
-    rows = rows.copy()
-    sections = {str(x).casefold() for x in rows["section"].dropna()}
-    rows["group"] = rows["label"].fillna("").str.casefold().isin(sections) & rows["item"].isna()
+    rows = [dict(r) for r in rows]
+    sections = {str(r["section"]).casefold() for r in rows if not _missing(r["section"])}
+    for r in rows:
+        label = "" if _missing(r["label"]) else r["label"]
+        r["group"] = isinstance(label, str) and label.casefold() in sections and _missing(r["item"])
     # "Danmark" as the last row, under places of another level, is their total
-    last = rows.index[-1]
-    if len(rows) >= 3 and rows.at[last, "geo_level"] == "land" and not (rows["geo_level"].iloc[:-1] == "land").any():
-        rows.at[last, "is_total"] = True
-    levels = rows.loc[~rows["is_total"] & rows["geo_level"].notna(), "geo_level"]
-    rows["part"] = ~rows["is_total"]
-    if len(levels) >= 2:
-        level = levels.mode().iloc[0]
+    if len(rows) >= 3 and rows[-1]["geo_level"] == "land" and all(r["geo_level"] != "land" for r in rows[:-1]):
+        rows[-1]["is_total"] = True
+    levels = Counter(r["geo_level"] for r in rows if not r["is_total"] and not _missing(r["geo_level"]))
+    # the commonest level (the first of them in sorted order, as pandas' mode gives it)
+    level = min(k for k, n in levels.items() if n == max(levels.values())) if levels.total() >= 2 else None
+    for r in rows:
         # a region among kommuner is not one of their parts (a place the geography does not
         # know, "Silkeborg", is)
-        rows["part"] = ~rows["is_total"] & (rows["geo_level"].isna() | (rows["geo_level"] == level))
+        r["part"] = not r["is_total"] and (level is None or _missing(r["geo_level"]) or r["geo_level"] == level)
     return rows
 
 
-def _geography_table(rows: pd.DataFrame) -> bool:
+def _geography_table(rows: list[dict]) -> bool:
     """A table whose parts are all kommuner or all regioner: its totals' parts are certain."""
-    parts = rows[rows["part"]]
-    return len(parts) >= 2 and parts["geo_level"].notna().all() and not rows["group"].any()
+    parts = [r for r in rows if r["part"]]
+    return len(parts) >= 2 and not any(_missing(r["geo_level"]) for r in parts) and not any(r["group"] for r in rows)
 
 
-def _interpretations(rows: pd.DataFrame, at: int) -> dict[str, list[int]]:
-    """What the total in row ``at`` can be the sum of, in the order they are tried."""
-    order = list(rows.index)
+def _interpretations(rows: list[dict], at: int) -> dict[str, list[int]]:
+    """What the total in row ``at`` (a row index) can be the sum of, in the order they are
+    tried: lists of row indexes."""
+    order = [r["row_index"] for r in rows]
+    row = dict(zip(order, rows, strict=True))
     above = order[: order.index(at)]
-    totals_above = [r for r in above if rows.at[r, "is_total"]]
-    since = [r for r in above if not totals_above or r > totals_above[-1]]
-    leaves = [r for r in since if rows.at[r, "part"] and not rows.at[r, "group"]]
-    groups = [r for r in since if rows.at[r, "group"]]
+    totals_above = [i for i in above if row[i]["is_total"]]
+    since = [i for i in above if not totals_above or i > totals_above[-1]]
+    leaves = [i for i in since if row[i]["part"] and not row[i]["group"]]
+    groups = [i for i in since if row[i]["group"]]
     out = {"the rows since the previous total": leaves}
     if groups:
         out["the group rows since the previous total"] = groups
     if totals_above:
         out["the previous total and the rows since it"] = [totals_above[-1], *(groups or leaves)]
-        out["every row above"] = [r for r in above if rows.at[r, "part"] and not rows.at[r, "group"]]
-    if rows["item"].notna().any():
-        out["every numbered row above"] = [r for r in above if pd.notna(rows.at[r, "item"])]
+        out["every row above"] = [i for i in above if row[i]["part"] and not row[i]["group"]]
+    if any(not _missing(r["item"]) for r in rows):
+        out["every numbered row above"] = [i for i in above if not _missing(row[i]["item"])]
     if len(totals_above) >= 2:
         out["the totals above"] = totals_above
     return {name: parts for name, parts in out.items() if len(parts) >= 2}
@@ -258,6 +285,28 @@ def _best_reading(cell: _Column, tot: dict, readings: dict[str, list]) -> tuple 
     return best
 
 
+#: the columns of a cell that the totals read
+_TOTAL_CELL_COLUMNS = [
+    "table_id",
+    "row_index",
+    "col_index",
+    "file",
+    "table_number",
+    "caption",
+    "section",
+    "row_label",
+    "column_label",
+    "year",
+    "line",
+    "raw",
+    "value",
+    "decimals",
+    "unit",
+    "is_total",
+    "geo_level",
+]
+
+
 def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
     """Every printed total of every table (rows labelled Total, I alt, Sum, Hovedtotal,
     Samlet ..., and Danmark under the regions), column by column, beside the sum of its parts.
@@ -278,16 +327,19 @@ def totals_frame(cells: pd.DataFrame) -> pd.DataFrame:
     out = []
     values = df[df["has_value"] & df["period_from"].isna() & ~df["unit"].isin(["%", "procentpoint"])]
     table_rows = _rows_of_tables(values)
-    for table_id, t in values.groupby("table_id", sort=False):
-        if not t["is_total"].any() and not (t["geo_level"] == "land").any():
+    tables: dict[str, list[dict]] = {}  # the cells of each table, tables in order of appearance
+    for c in _records(values, _TOTAL_CELL_COLUMNS):
+        tables.setdefault(c["table_id"], []).append(c)
+    for table_id, t in tables.items():
+        if not any(c["is_total"] or c["geo_level"] == "land" for c in t):
             continue
         if not _additive_table(t):
             continue
         rows = _row_facts(table_rows[table_id])
-        totals_at = list(rows.index[rows["is_total"]])
+        totals_at = [r["row_index"] for r in rows if r["is_total"]]
         readings = {at: _interpretations(rows, at) for at in totals_at}  # the same in every column
         by_column: dict[int, list[dict]] = {}
-        for c in t.to_dict("records"):
+        for c in t:
             by_column.setdefault(c["col_index"], []).append(c)
         found = []
         for col in sorted(by_column):
