@@ -33,22 +33,17 @@ GEO_CODES = sorted(geomod.BY_CODE)
 COUNT_MEASURES = {"ydelser", "patienter"}
 
 
-def _dec(v) -> float | None:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return None
-    return float(v)
-
-
 def cells_frame(cells: pd.DataFrame) -> pd.DataFrame:
     df = cells.copy()
-    df["value"] = df["value"].map(_dec)
+    df["value"] = df["value"].astype("float64")  # floats, Decimals and None alike
     df["has_value"] = df["value"].notna()
     df["raw"] = df["raw"].where(df["raw"].fillna("") != "", None)
     years = df[df["year"].notna() & df["period_from"].isna()].groupby("table_id")["year"]
     df["header_year_from"] = df["table_id"].map(years.min())
     df["header_year_to"] = df["table_id"].map(years.max())
     df["column_year"] = df["year"].where(df["period_from"].isna())
-    df["measure"] = df["caption"].map(measure_of)
+    captions, distinct = pd.factorize(df["caption"], use_na_sentinel=False)
+    df["measure"] = np.array([measure_of(c) for c in distinct], dtype=object)[captions]  # once per caption
     df["is_count"] = df["measure"].isin(COUNT_MEASURES) & df["unit"].eq("antal") & df["period_from"].isna()
     return df
 
@@ -103,10 +98,11 @@ def _missing(x) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and x != x)
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """The rows of ``frame`` as dicts of plain Python values, as ``to_dict("records")`` gives
-    them (pd.NA as None), built a column at a time (pandas boxes every value of every row on
-    its own: ten times slower on a document's cells)."""
+def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+    """The rows of ``frame`` (its ``columns``, default all) as dicts of plain Python values, as
+    ``to_dict("records")`` gives them (pd.NA as None), built a column at a time (pandas boxes
+    every value of every row on its own: ten times slower on a document's cells)."""
+    columns = list(frame.columns) if columns is None else columns
     lists = [_plain(frame[c]) for c in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True)]
 
@@ -411,9 +407,10 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
     year_cells = df.loc[
         df["column_year"].notna() & df["has_value"], ["table_id", "row_index", "column_year", "value", "decimals"]
     ]
-    for c in year_cells.to_dict("records"):
+    for c in _records(year_cells):
         by_year.setdefault((c["table_id"], c["row_index"], c["column_year"]), c)
-    for p in periods[
+    for p in _records(
+        periods,
         [
             "file",
             "table_number",
@@ -429,8 +426,8 @@ def udvikling_frame(cells: pd.DataFrame) -> pd.DataFrame:
             "decimals",
             "period_from",
             "period_to",
-        ]
-    ].to_dict("records"):
+        ],
+    ):
         a = by_year.get((p["table_id"], p["row_index"], p["period_from"]))
         b = by_year.get((p["table_id"], p["row_index"], p["period_to"]))
         if a is None or b is None:
@@ -513,10 +510,10 @@ def completeness_frame(cells: pd.DataFrame, known_gaps: list[dict] | None = None
     # only tables with rows of kommuner or regioner can promise any; their cells as plain rows
     listing = df.loc[~df["is_total"] & df["geo_level"].isin(list(members)), "table_id"].unique()
     by_table: dict[str, list[dict]] = {}
-    for r in df.loc[
-        df["table_id"].isin(listing),
+    for r in _records(
+        df.loc[df["table_id"].isin(listing)],
         ["table_id", "file", "table_number", "caption", "column_year", "is_total", "geo_level", "geo_code", "read_as"],
-    ].to_dict("records"):
+    ):
         by_table.setdefault(r["table_id"], []).append(r)
     for table_id in sorted(by_table):
         t = by_table[table_id]
