@@ -45,7 +45,9 @@ def cells_frame(cells: pd.DataFrame) -> pd.DataFrame:
     captions, distinct = pd.factorize(df["caption"], use_na_sentinel=False)
     df["measure"] = np.array([measure_of(c) for c in distinct], dtype=object)[captions]  # once per caption
     df["is_count"] = df["measure"].isin(COUNT_MEASURES) & df["unit"].eq("antal") & df["period_from"].isna()
-    return df
+    # one block per dtype: every suite (and GX within it) copies this frame, and pandas would
+    # otherwise consolidate the columns added above again at each copy
+    return df.copy()
 
 
 def _tolerance(decimals) -> float:

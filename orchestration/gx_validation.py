@@ -139,11 +139,12 @@ class Validator:
         self._checkpoints[name] = cp
         return cp
 
-    def docs_url(self, resource=None) -> str | None:
+    def docs_url(self, resource=None, rendered: bool = True) -> str | None:
         """The URL of a Data Docs page: one validation's (``resource``: its identifier), else
-        the offline index (``offline.html``) when it has been written, else GX's index."""
+        the offline index (``offline.html``) when it has been written, else GX's index.
+        ``rendered=False``: a validation's page that the next ``build_docs`` renders."""
         docs = (
-            self.context.get_docs_sites_urls(resource_identifier=resource)
+            self.context.get_docs_sites_urls(resource_identifier=resource, only_if_exists=rendered)
             if resource
             else self.context.get_docs_sites_urls()
         )
@@ -168,7 +169,8 @@ class Validator:
         self, suite_name: str, frame: pd.DataFrame, run_name: str, build_docs: bool | None = None
     ) -> SuiteOutcome:
         """Run one suite. The Data Docs are re-rendered when build_docs is true, or (None)
-        when the suite failed, so a failure can be inspected at once."""
+        when the suite failed, so a failure can be inspected at once; ``build_docs=False``: by
+        the caller, after its suites (a failed suite's outcome names its page all the same)."""
         spec = read_suite(self.expectations_dir, suite_name)
         blocking = bool(spec["meta"].get("blocking", True))
         cp = self._checkpoint(suite_name, spec)
@@ -211,6 +213,8 @@ class Validator:
         if build_docs or (build_docs is None and not vr.success):
             self.build_docs()
             url = self.docs_url(next(iter(result.run_results)))  # this validation's own page
+        elif not vr.success:
+            url = self.docs_url(next(iter(result.run_results)), rendered=False)
         else:
             url = self.docs_url()
         return SuiteOutcome(

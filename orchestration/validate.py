@@ -97,7 +97,8 @@ def run_checks(
     outcomes: list[CheckOutcome] = []
     for check, suite in GX_CHECKS.items():
         kind = checks.read_suite(expectations, suite)["meta"]["frame"]
-        outcome = validator.validate(suite, frames[kind], run_name=run_name)
+        # the Data Docs are rendered once, after every suite (run_checks_for)
+        outcome = validator.validate(suite, frames[kind], run_name=run_name, build_docs=False)
         for load_id, file in loads.items():
             mine = outcome.for_file(file)
             outcomes.append(
