@@ -20,7 +20,7 @@ import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 from .checks import read_suite  # noqa: E402
-from .validate import OFFLINE_INDEX  # noqa: E402
+from .validate import DATA_DOCS_SITE, OFFLINE_INDEX  # noqa: E402
 
 #: columns that name the document, table and row of a failing check row
 INDEX_COLUMNS = {
@@ -30,6 +30,10 @@ INDEX_COLUMNS = {
     "completeness": ["file", "table_number", "table_id", "geo_name", "year"],
 }
 SHOW_ROWS = 10
+#: the validations of each suite kept, with their Data Docs pages: those of the last 30
+#: refreshes, a month of daily ones (GX's index lists them all, and is built again at each
+#: refresh; the Dagster runs keep every check's result and description)
+KEEP_VALIDATIONS = 30
 
 
 @dataclass
@@ -155,10 +159,44 @@ class Validator:
                 return offline.as_uri()
         return url
 
+    def _page(self, key) -> Path:
+        """Where the Data Docs page of a stored validation (its identifier) is, once rendered."""
+        *folders, name = key.to_tuple()
+        return self.warehouse_dir / DATA_DOCS_SITE / "validations" / Path(*folders) / f"{name}.html"
+
+    def prune_validations(self, keep: int = KEEP_VALIDATIONS) -> int:
+        """Remove all but the newest ``keep`` stored validations of each suite, with their
+        Data Docs pages; returns how many were removed."""
+        by_suite: dict[str, list] = {}
+        store = self.context.validation_results_store
+        for key in store.list_keys():
+            by_suite.setdefault(key.expectation_suite_identifier.name, []).append(key)
+        old = [k for keys in by_suite.values() for k in sorted(keys, key=lambda k: k.run_id.run_time)[:-keep]]
+        stored = self.warehouse_dir / DATA_DOCS_SITE.parent.parent / "validations"
+        for key in old:
+            page = self._page(key)
+            page.unlink(missing_ok=True)
+            store.remove_key(key)
+            # the folders of its run, now empty (<suite>/<run name>/<run time>/)
+            for top in (stored, page.parents[3]):
+                folder = top / Path(*key.to_tuple()[:-1])
+                for empty in (folder, folder.parent):
+                    if empty.is_dir() and not any(empty.iterdir()):
+                        empty.rmdir()
+        return len(old)
+
     def build_docs(self) -> str | None:
-        """Render the Data Docs from every stored validation, and the offline index beside
-        GX's own; returns the offline index's URL."""
-        self.context.build_data_docs()
+        """Render the Data Docs, and the offline index beside GX's own; returns the offline
+        index's URL. GX renders the page of every stored validation it is given: here those
+        that have none yet (the validations since the last build), or all of them where the
+        site has no index (a new warehouse folder, a site removed)."""
+        self.prune_validations()
+        if not (self.warehouse_dir / DATA_DOCS_SITE / "index.html").exists():
+            self.context.build_data_docs()
+        else:
+            new = [k for k in self.context.validation_results_store.list_keys() if not self._page(k).exists()]
+            if new:
+                self.context.build_data_docs(resource_identifiers=new)
         url = self.context.get_docs_sites_urls()[0]["site_url"]
         if url.startswith("file://"):
             site = Path(url.removeprefix("file://")).parent
@@ -263,7 +301,7 @@ def write_offline_index(site: Path, validations: Path) -> Path:
                 page.relative_to(site).as_posix() if page.exists() else None,
             )
         )
-    rows.sort(reverse=True)
+    rows.sort(key=lambda row: row[:3], reverse=True)  # newest first, then document and suite
     body = "".join(
         f"<tr class={'ok' if ok else 'failed'}><td>{html.escape(at[:19].replace('T', ' '))}</td>"
         f"<td>{html.escape(doc)}</td><td>{html.escape(suite)}</td>"

@@ -273,3 +273,36 @@ def test_one_rounding_rule_in_python_and_in_dbt():
         sql = body.replace("{{ decimals }}", str(decimals)).strip()
         assert con.execute(f"select {sql}").fetchall()[0][0] == float(half_unit(decimals)), decimals
     assert C._tolerance(2) == 0.005 and C._tolerance(None) == 0.5
+
+
+def test_the_data_docs_keep_the_newest_validations_and_render_only_new_pages(tmp_path, budget_totals):
+    """Each build renders the pages of the validations that have none yet, and drops all but
+    the newest KEEP_VALIDATIONS validations of each suite with their pages; a removed site is
+    rendered whole again."""
+    from orchestration.gx_validation import Validator
+
+    validator = Validator(tmp_path / "warehouse", ROOT / "expectations")
+    runs = [validator.validate("raw_totals", budget_totals, f"run-{i}", build_docs=False) for i in range(4)]
+    assert all(r.success for r in runs)
+    site = tmp_path / "warehouse" / "gx" / "uncommitted" / "data_docs" / "local_site"
+    stored = tmp_path / "warehouse" / "gx" / "uncommitted" / "validations" / "raw_totals"
+    assert not (site / "index.html").exists()
+    validator.build_docs()
+    pages = sorted(p.relative_to(site / "validations" / "raw_totals").parts[0] for p in site.rglob("run-*/*/*.html"))
+    assert pages == ["run-0", "run-1", "run-2", "run-3"]
+    first = next(site.rglob("run-0/*/*.html"))
+    first.write_text("rendered before", encoding="utf-8")  # a page is not rendered again
+    validator.validate("raw_totals", budget_totals, "run-4", build_docs=False)
+    validator.build_docs()
+    assert first.read_text(encoding="utf-8") == "rendered before" and next(site.rglob("run-4/*/*.html")).exists()
+    assert validator.prune_validations(keep=2) == 3
+    assert sorted(p.name for p in stored.iterdir()) == ["run-3", "run-4"]
+    assert sorted(p.parts[-3] for p in site.rglob("run-*/*/*.html")) == ["run-3", "run-4"]
+    validator.build_docs()  # the offline index lists what is kept
+    index = (site / "offline.html").read_text(encoding="utf-8")
+    assert "run-4" in index and "run-3" in index and "run-0" not in index
+    import shutil
+
+    shutil.rmtree(site)
+    validator.build_docs()
+    assert sorted(p.parts[-3] for p in site.rglob("run-*/*/*.html")) == ["run-3", "run-4"]
