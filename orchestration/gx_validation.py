@@ -160,13 +160,15 @@ class Validator:
         return url
 
     def _page(self, key) -> Path:
-        """Where the Data Docs page of a stored validation (its identifier) is, once rendered."""
+        """Where the Data Docs page of a stored validation (its identifier) is, once rendered:
+        ``validations/<suite>/<run name>/<run time>/<batch>.html`` in the site, as GX stores
+        the validation itself (``.json``) under ``gx/uncommitted/validations``."""
         *folders, name = key.to_tuple()
         return self.warehouse_dir / DATA_DOCS_SITE / "validations" / Path(*folders) / f"{name}.html"
 
     def prune_validations(self, keep: int = KEEP_VALIDATIONS) -> int:
         """Remove all but the newest ``keep`` stored validations of each suite, with their
-        Data Docs pages; returns how many were removed."""
+        Data Docs pages and the folders of their runs; returns how many were removed."""
         by_suite: dict[str, list] = {}
         store = self.context.validation_results_store
         for key in store.list_keys():
@@ -177,9 +179,8 @@ class Validator:
             page = self._page(key)
             page.unlink(missing_ok=True)
             store.remove_key(key)
-            # the folders of its run, now empty (<suite>/<run name>/<run time>/)
-            for top in (stored, page.parents[3]):
-                folder = top / Path(*key.to_tuple()[:-1])
+            run_time = page.parent.relative_to(self.warehouse_dir / DATA_DOCS_SITE / "validations")
+            for folder in (page.parent, stored / run_time):  # <suite>/<run name>/<run time>, if empty
                 for empty in (folder, folder.parent):
                     if empty.is_dir() and not any(empty.iterdir()):
                         empty.rmdir()
