@@ -72,7 +72,10 @@ def parsed_project():
     from dbt.parser.manifest import extended_mashumuro_decoder
 
     ensure_manifest()
-    return Manifest.from_msgpack(PARSED.read_bytes(), decoder=extended_mashumuro_decoder)
+    with open(MANIFEST.parent / ".parse.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)  # not while another process parses (ensure_manifest)
+        parsed = PARSED.read_bytes()
+    return Manifest.from_msgpack(parsed, decoder=extended_mashumuro_decoder)
 
 
 def main(argv: list[str] | None = None) -> int:
