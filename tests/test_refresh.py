@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
 import dagster as dg
+import duckdb
 import pytest
 from conftest import (
     BUDGET,
@@ -19,6 +23,7 @@ from conftest import (
     SOURCES,
     TEMPLATE_WAREHOUSE,
     TOTAL_2019_SLIP,
+    clean_env,
     corrupt,
     dbt_cli,
     query,
@@ -511,3 +516,43 @@ def test_the_udvikling_check_and_mart_udvikling_recompute_alike(refreshed):
             abs(p - float(printed)) < 1e-9 and abs(r - float(recomputed)) <= 1e-4 and abs(t - float(tolerance)) <= 1e-4
             for p, r, t in by_table.get(table_id, [])
         ), (table_id, printed, recomputed, tolerance, by_table.get(table_id))
+
+
+def test_a_dbt_build_waits_for_a_reader_of_the_build_file(refreshed, tmp_path):
+    """A process reading the build file (a sensor's tick, `warehouse status`) holds DuckDB's
+    lock on it for a moment; a dbt build that starts then waits for it (the profile's
+    retries), as the refresh's own writers do, instead of failing with "Could not set lock"
+    (seen under `dagster dev`: marts_sensor's tick beside the transform run)."""
+    _, warehouse, _ = refreshed
+    db = warehouse / "warehouse.duckdb"
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("warehouse-dbt")),
+                "build",
+                "--select",
+                "stg_cells",
+                "--target-path",
+                str(tmp_path),
+                "--log-path",
+                str(tmp_path),
+                "--no-use-colors",
+            ],
+            cwd=ROOT / "dbt_project",
+            env={**clean_env(), "WAREHOUSE_DB": str(db)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        said = []
+        for line in proc.stdout:  # dbt opens the file for its first node, after this line
+            said.append(line)
+            if "Concurrency:" in line:
+                break
+        time.sleep(2.5)  # its first attempt (and a retry) find the reader's lock
+    finally:
+        reader.close()
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, "".join(said) + out
+    assert "OK created sql view model staging.stg_cells" in out
