@@ -181,6 +181,13 @@ def dbt_cli(*args: str, db: Path, target: Path) -> subprocess.CompletedProcess:
     )
 
 
+def warehouse_dbt_command(*args: str, target: Path) -> list[str]:
+    """``warehouse-dbt ARGS`` (dbt on the parsed project, orchestration.dbt_cli) writing its
+    artifacts and dbt.log into ``target``; run it in dbt_project/."""
+    target_args = ["--target-path", str(target), "--log-path", str(target)]
+    return [str(Path(sys.executable).with_name("warehouse-dbt")), *args, *target_args]
+
+
 def refresh_cli(sources: Path, warehouse: Path) -> subprocess.CompletedProcess:
     return warehouse_cli("refresh", "--sources", str(sources), "--warehouse", str(warehouse))
 

@@ -3,10 +3,8 @@ the Dagster assets run for each build instead of letting dbt parse the project a
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, warehouse_dbt_command
 
 from orchestration import dbt_cli
 
@@ -16,21 +14,17 @@ def test_warehouse_dbt_lists_the_models_without_parsing_the_project(tmp_path):
     warehouse-dbt in a new target folder, where dbt itself would parse in full, lists the
     project's models without one."""
     proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("warehouse-dbt")),
+        warehouse_dbt_command(
             "ls",
             "--resource-type",
             "model",
             "--output",
             "name",
-            "--target-path",
-            str(tmp_path),
-            "--log-path",
-            str(tmp_path),
             "--log-format-file",
             "json",
             "--quiet",
-        ],
+            target=tmp_path,
+        ),
         cwd=ROOT / "dbt_project",
         capture_output=True,
         text=True,

@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote
@@ -31,6 +30,7 @@ from conftest import (
     refreshed_copy,
     template_refresh,
     warehouse_cli,
+    warehouse_dbt_command,
 )
 
 from orchestration import load as L
@@ -528,17 +528,7 @@ def test_a_dbt_build_waits_for_a_reader_of_the_build_file(refreshed, tmp_path):
     reader = duckdb.connect(str(db), read_only=True)
     try:
         proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("warehouse-dbt")),
-                "build",
-                "--select",
-                "stg_cells",
-                "--target-path",
-                str(tmp_path),
-                "--log-path",
-                str(tmp_path),
-                "--no-use-colors",
-            ],
+            warehouse_dbt_command("build", "--select", "stg_cells", "--no-use-colors", target=tmp_path),
             cwd=ROOT / "dbt_project",
             env={**clean_env(), "WAREHOUSE_DB": str(db)},
             stdout=subprocess.PIPE,
