@@ -164,7 +164,12 @@ class Validator:
         ``validations/<suite>/<run name>/<run time>/<batch>.html`` in the site, as GX stores
         the validation itself (``.json``) under ``gx/uncommitted/validations``."""
         *folders, name = key.to_tuple()
-        return self.warehouse_dir / DATA_DOCS_SITE / "validations" / Path(*folders) / f"{name}.html"
+        return self._site / "validations" / Path(*folders) / f"{name}.html"
+
+    @property
+    def _site(self) -> Path:
+        """The Data Docs site (GX's default place in a file context under the warehouse)."""
+        return self.warehouse_dir / DATA_DOCS_SITE
 
     def prune_validations(self, keep: int = KEEP_VALIDATIONS) -> int:
         """Remove all but the newest ``keep`` stored validations of each suite, with their
@@ -174,12 +179,12 @@ class Validator:
         for key in store.list_keys():
             by_suite.setdefault(key.expectation_suite_identifier.name, []).append(key)
         old = [k for keys in by_suite.values() for k in sorted(keys, key=lambda k: k.run_id.run_time)[:-keep]]
-        stored = self.warehouse_dir / DATA_DOCS_SITE.parent.parent / "validations"
+        stored = self._site.parent.parent / "validations"
         for key in old:
             page = self._page(key)
             page.unlink(missing_ok=True)
             store.remove_key(key)
-            run_time = page.parent.relative_to(self.warehouse_dir / DATA_DOCS_SITE / "validations")
+            run_time = page.parent.relative_to(self._site / "validations")
             for folder in (page.parent, stored / run_time):  # <suite>/<run name>/<run time>, if empty
                 for empty in (folder, folder.parent):
                     if empty.is_dir() and not any(empty.iterdir()):
@@ -192,16 +197,13 @@ class Validator:
         that have none yet (the validations since the last build), or all of them where the
         site has no index (a new warehouse folder, a site removed)."""
         self.prune_validations()
-        if not (self.warehouse_dir / DATA_DOCS_SITE / "index.html").exists():
+        if not (self._site / "index.html").exists():
             self.context.build_data_docs()
         else:
             new = [k for k in self.context.validation_results_store.list_keys() if not self._page(k).exists()]
             if new:
                 self.context.build_data_docs(resource_identifiers=new)
-        url = self.context.get_docs_sites_urls()[0]["site_url"]
-        if url.startswith("file://"):
-            site = Path(url.removeprefix("file://")).parent
-            write_offline_index(site, site.parent.parent / "validations")
+        write_offline_index(self._site, self._site.parent.parent / "validations")
         return self.docs_url()
 
     def validate(
