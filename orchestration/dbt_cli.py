@@ -81,8 +81,8 @@ def parsed_project():
 def main(argv: list[str] | None = None) -> int:
     """``warehouse-dbt ARGS``: ``dbt ARGS`` on the parsed project (for the commands that run
     nodes on a manifest, e.g. build, run, test, without --vars, which the parse did not see);
-    other commands, and commands on another project, go to dbt as they are. The exit status is dbt's: 0 done, 1 a node
-    failed, 2 dbt failed."""
+    other commands, and commands on another project, go to dbt as they are. The exit status
+    is dbt's: 0 done, 1 a node failed, 2 dbt failed."""
     from dbt.cli.main import dbtRunner
 
     args = list(sys.argv[1:] if argv is None else argv)
